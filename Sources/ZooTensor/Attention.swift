@@ -41,6 +41,6 @@ extension Tensor {
 
     /// Dropout drawing from `GlobalRandom.generator` (seeded once per run by the trainer).
     public func dropout(_ p: Float, training: Bool) -> Tensor {
-        dropout(p, training: training, using: &GlobalRandom.generator)
+        dropout(p, training: training, using: &GlobalRandom.stream.generator)
     }
 }

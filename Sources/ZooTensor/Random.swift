@@ -55,11 +55,33 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
     }
 }
 
-/// The process-wide generator used by dropout and default initialisers. Seed it once at the
-/// start of a run (`GlobalRandom.seed(…)`); checkpoints save `GlobalRandom.generator.state`.
+/// The generator used by dropout and default parameter initialisers.
+///
+/// Seed it once at the start of a run (`GlobalRandom.seed(…)`), or scope a seed to a block with
+/// `GlobalRandom.withSeed(…) { }`, which gives that block (and only that task) its own stream, so
+/// concurrently running tests or jobs never share one. Checkpoints save `generator.state`.
 public enum GlobalRandom {
-    nonisolated(unsafe) public static var generator = RandomGenerator(seed: 0)
-    public static func seed(_ seed: UInt64) { generator = RandomGenerator(seed: seed) }
+    /// A mutable generator shared by reference within one scope.
+    public final class Stream: @unchecked Sendable {
+        public var generator: RandomGenerator
+        public init(seed: UInt64) { generator = RandomGenerator(seed: seed) }
+    }
+
+    @TaskLocal public static var stream = Stream(seed: 0)
+
+    /// The current scope's generator.
+    public static var generator: RandomGenerator {
+        get { stream.generator }
+        set { stream.generator = newValue }
+    }
+
+    /// Reseeds the current scope's generator.
+    public static func seed(_ seed: UInt64) { stream.generator = RandomGenerator(seed: seed) }
+
+    /// Runs `body` with a fresh generator seeded with `seed`, private to this task.
+    public static func withSeed<R>(_ seed: UInt64, _ body: () throws -> R) rethrows -> R {
+        try $stream.withValue(Stream(seed: seed)) { try body() }
+    }
 }
 
 extension Tensor {

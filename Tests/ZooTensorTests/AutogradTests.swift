@@ -1,5 +1,6 @@
 import Testing
 @testable import ZooTensor
+import ZooTestSupport
 
 @Suite("The tape")
 struct AutogradTests {

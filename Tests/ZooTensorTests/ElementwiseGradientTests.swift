@@ -1,5 +1,6 @@
 import Testing
 @testable import ZooTensor
+import ZooTestSupport
 
 @Suite("Element-wise ops match finite differences")
 struct ElementwiseGradientTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import ZooTensor
+import ZooTestSupport
 
 @Suite("Matrix products, softmax, layer norm and losses")
 struct FusedOpTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import ZooTensor
+import ZooTestSupport
 
 @Suite("Convolution, pooling, attention, dropout")
 struct LayerOpTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import ZooTensor
+import ZooTestSupport
 
 @Suite("Reductions, shape ops and indexing match finite differences")
 struct StructureGradientTests {

@@ -1,9 +1,9 @@
 // Finite-difference checking of the tape's gradients, shared by the op tests.
 import Testing
-@testable import ZooTensor
+import ZooTensor
 
 /// Random inputs that require gradients, seeded.
-func trainable(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1) -> Tensor {
+public func trainable(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1) -> Tensor {
     let t = Tensor.randomUniform(shape, low: low, high: high, seed: seed)
     t.requiresGrad = true
     return t
@@ -12,7 +12,7 @@ func trainable(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1) -
 /// Checks every input's autograd gradient of `L = Σ f(inputs) ⊙ R` (R fixed random weights, so
 /// every output element matters with a different weight) against central differences.
 /// Float32 differences are noisy, so the tolerance is loose: a wrong formula misses by O(1).
-func expectGradientsMatch(
+public func expectGradientsMatch(
     _ inputs: [Tensor], step: Float = 2e-3, tolerance: Float = 2e-2,
     sourceLocation: SourceLocation = #_sourceLocation,
     _ function: ([Tensor]) -> Tensor
@@ -46,7 +46,7 @@ func expectGradientsMatch(
 }
 
 /// Element-wise closeness with `|a − b| ≤ absolute + relative·|b|`.
-func expectClose(_ actual: [Float], _ expected: [Float], absolute: Float = 1e-5, relative: Float = 1e-5,
+public func expectClose(_ actual: [Float], _ expected: [Float], absolute: Float = 1e-5, relative: Float = 1e-5,
                  _ what: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(actual.count == expected.count, "\(what): \(actual.count) values vs \(expected.count)", sourceLocation: sourceLocation)
     var worst: (Int, Float, Float)? = nil

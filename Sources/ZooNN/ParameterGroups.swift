@@ -1,0 +1,70 @@
+// Per-parameter optimisation settings chosen by key patterns (CLIP4Clip's coef_lr on `clip.*`,
+// no weight decay on biases and LayerNorms, TeachCLIP's 10x on AFA).
+import ZooTensor
+
+/// A rule that applies to the parameters whose keys match `pattern`. Later rules override
+/// earlier ones for the fields they set.
+public struct ParameterGroupRule: Sendable, Equatable {
+    public var pattern: String
+    public var learningRateMultiplier: Float?
+    public var weightDecay: Float?
+    public var frozen: Bool?
+
+    public init(_ pattern: String, learningRateMultiplier: Float? = nil, weightDecay: Float? = nil, frozen: Bool? = nil) {
+        self.pattern = pattern
+        self.learningRateMultiplier = learningRateMultiplier
+        self.weightDecay = weightDecay
+        self.frozen = frozen
+    }
+
+    /// CLIP4Clip's rule: no decay for any key containing `bias`, `LayerNorm.bias`, `LayerNorm.weight`.
+    /// Our LayerNorm keys follow the official ones (`ln_1.weight`…), which the official code does
+    /// decay, since its test is on the substring `LayerNorm`; we mirror that exactly.
+    public static let clip4clipNoDecay = ParameterGroupRule("*bias*", weightDecay: 0)
+}
+
+/// One trainable tensor with its resolved settings.
+public struct OptimizedParameter {
+    public let key: String
+    public let tensor: Tensor
+    public var learningRateMultiplier: Float
+    public var weightDecay: Float
+
+    public init(key: String, tensor: Tensor, learningRateMultiplier: Float = 1, weightDecay: Float = 0) {
+        (self.key, self.tensor, self.learningRateMultiplier, self.weightDecay) = (key, tensor, learningRateMultiplier, weightDecay)
+    }
+}
+
+extension Module {
+    /// Trainable parameters with settings resolved from `rules` over a default weight decay.
+    /// Rules with `frozen: true` exclude the matching parameters (and stop their gradients).
+    public func optimizedParameters(weightDecay: Float, rules: [ParameterGroupRule] = []) -> [OptimizedParameter] {
+        var result: [OptimizedParameter] = []
+        for (key, tensor) in namedParameters() {
+            var parameter = OptimizedParameter(key: key, tensor: tensor, learningRateMultiplier: 1, weightDecay: weightDecay)
+            var frozen = !tensor.requiresGrad
+            for rule in rules where KeyPattern(rule.pattern).matches(key) {
+                if let multiplier = rule.learningRateMultiplier { parameter.learningRateMultiplier = multiplier }
+                if let decay = rule.weightDecay { parameter.weightDecay = decay }
+                if let rule = rule.frozen { frozen = rule }
+            }
+            tensor.requiresGrad = !frozen
+            if !frozen { result.append(parameter) }
+        }
+        return result
+    }
+}
+
+/// Scales gradients so that their joint L2 norm is at most `maxNorm` (`clip_grad_norm_`).
+/// Returns the norm before clipping. Parameters without a gradient are skipped.
+@discardableResult
+public func clipGradientNorm(_ tensors: [Tensor], maxNorm: Float) -> Float {
+    var squares: Double = 0
+    for tensor in tensors { if let grad = tensor.grad { grad.withUnsafeBufferPointer { for v in $0 { squares += Double(v) * Double(v) } } } }
+    let norm = Float(squares.squareRoot())
+    let scale = maxNorm / (norm + 1e-6)   // PyTorch's clip coefficient, applied only when < 1
+    if scale < 1 {
+        for tensor in tensors { tensor.grad?.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= scale } } }
+    }
+    return norm
+}
