@@ -1,0 +1,98 @@
+// swift-tools-version:6.0
+// The zoo: a plugin-based model zoo and registry for text-to-video retrieval and distillation.
+import Foundation  // JSONSerialization and FileManager, to read zoo.json (below)
+import PackageDescription
+
+// Without AVX2/FMA code generation the SIMD kernels compile to scalar `fmaf` calls and run
+// about 150x slower (see README, "Performance"). Arm builds keep their defaults.
+#if arch(x86_64)
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]
+#else
+let kernelSettings: [SwiftSetting] = []
+#endif
+
+// MARK: - Method targets, declared by zoo.json (the single source of truth)
+//
+// Every distinct `target` of a zoo.json entry whose status is not "planned" becomes
+// `Sources/Methods/<T>` (and `Tests/<T>Tests` when that folder exists). zoo.json is read
+// leniently: anything this manifest cannot use (bad JSON, a missing folder, an odd name) is
+// skipped rather than crashing here, and ZooCatalogGenerator, run by Plugins/ZooCatalogPlugin,
+// then fails the build with `zoo.json:LINE:COL: error: ...`. SwiftPM caches this evaluation by
+// Package.swift's text, not zoo.json's: after a target leaves "planned", the generator notices the
+// stale graph and says what to run (`swift package purge-cache`, then one
+// `swift build --disable-build-manifest-caching`).
+
+/// Names of the method targets zoo.json marks as built, in order of first appearance.
+let methodTargetNames: [String] = {
+    let root = Context.packageDirectory
+    guard let data = FileManager.default.contents(atPath: root + "/zoo.json"),
+          let json = try? JSONSerialization.jsonObject(with: data),
+          let entries = (json as? [String: Any])?["entries"] as? [Any] else { return [] }
+    // Same rule as NameRules.isValidTarget/isReservedTarget: a module name, never a Zoo* layer.
+    func isMethodTargetName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, ("A"..."Z").contains(first), !name.hasPrefix("Zoo") else { return false }
+        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+    }
+    var names: [String] = []
+    for case let entry as [String: Any] in entries {
+        guard let status = entry["status"] as? String, status != "planned",
+              let target = entry["target"] as? String, isMethodTargetName(target), !names.contains(target) else { continue }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root + "/Sources/Methods/" + target, isDirectory: &isDirectory),
+              isDirectory.boolValue else { continue }
+        names.append(target)
+    }
+    return names
+}()
+
+/// The method targets, each with its test target when `Tests/<T>Tests` exists.
+let methodTargets: [Target] = methodTargetNames.flatMap { name -> [Target] in
+    var targets: [Target] = [
+        .target(name: name, dependencies: ["ZooCore"], path: "Sources/Methods/\(name)", swiftSettings: kernelSettings),
+    ]
+    let tests = Context.packageDirectory + "/Tests/\(name)Tests"
+    if FileManager.default.fileExists(atPath: tests) {
+        let hasFixtures = FileManager.default.fileExists(atPath: tests + "/Fixtures")
+        targets.append(.testTarget(
+            name: "\(name)Tests", dependencies: [.target(name: name), "ZooCore", "ZooNN", "ZooTensor", "ZooTestSupport"],
+            path: "Tests/\(name)Tests", resources: hasFixtures ? [.copy("Fixtures")] : nil,
+            swiftSettings: kernelSettings))
+    }
+    return targets
+}
+
+let package = Package(
+    name: "zoo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "ZooTensor", targets: ["ZooTensor"]),
+        .library(name: "ZooNN", targets: ["ZooNN"]),
+        .executable(name: "zoo-bench", targets: ["zoo-bench"]),
+        .executable(name: "zoo", targets: ["zoo"]),
+        .library(name: "ZooCore", targets: ["ZooCore"]),
+        .library(name: "ZooManifest", targets: ["ZooManifest"]),
+    ],
+    targets: [
+        .target(name: "ZooTensor", swiftSettings: kernelSettings),
+        .target(name: "ZooNN", dependencies: ["ZooTensor"], swiftSettings: kernelSettings),
+        .executableTarget(name: "zoo-bench", dependencies: ["ZooTensor", "ZooNN"], swiftSettings: kernelSettings),
+        // Shared test helpers (finite differences, closeness, fixture lookup) for every test target.
+        .target(name: "ZooTestSupport", dependencies: ["ZooTensor", "ZooNN"], path: "Tests/ZooTestSupport",
+                swiftSettings: kernelSettings),
+        .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor", "ZooTestSupport"], swiftSettings: kernelSettings),
+        .testTarget(name: "ZooNNTests", dependencies: ["ZooNN", "ZooTensor", "ZooTestSupport"], swiftSettings: kernelSettings),
+
+        // Registry, manifest and CLI. ZooManifest is pure Foundation: the build plugin's tool uses it.
+        .target(name: "ZooManifest"),
+        .target(name: "ZooCore", dependencies: ["ZooTensor", "ZooNN", "ZooManifest"], swiftSettings: kernelSettings),
+        .executableTarget(name: "ZooCatalogGenerator", dependencies: ["ZooManifest"]),
+        .plugin(name: "ZooCatalogPlugin", capability: .buildTool(), dependencies: ["ZooCatalogGenerator"]),
+        .target(
+            name: "ZooCatalog", dependencies: ["ZooCore"] + methodTargetNames.map { .target(name: $0) },
+            plugins: ["ZooCatalogPlugin"]),
+        .target(name: "ZooCommandLine", dependencies: ["ZooManifest"]),
+        .executableTarget(name: "zoo", dependencies: ["ZooCommandLine", "ZooManifest", "ZooCore", "ZooCatalog"]),
+        .testTarget(name: "ZooManifestTests", dependencies: ["ZooManifest"]),
+        .testTarget(name: "ZooCommandLineTests", dependencies: ["ZooCommandLine", "ZooManifest"]),
+    ] + methodTargets
+)

@@ -1,0 +1,18 @@
+// The commands `zoo` offers, in the order `zoo --help` lists them. To add one (train, eval,
+// embed, tokenize, similarity, compare, bench...), write a type conforming to `Command` in its
+// own file in this folder and add it here.
+import ZooCommandLine
+import ZooManifest
+
+/// The version `zoo --version` prints.
+let zooVersion = "0.1.0"
+
+/// The line under the program name in `zoo --help`.
+let zooSummary = "a model zoo for text-to-video retrieval and knowledge distillation"
+
+func zooCommands(manifest: Manifest) -> [any Command] {
+    [
+        ListCommand(manifest: manifest),
+        InfoCommand(manifest: manifest, details: runtimeDetails),
+    ]
+}
