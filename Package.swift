@@ -93,6 +93,8 @@ let package = Package(
         .target(name: "ZooCommandLine", dependencies: ["ZooManifest"]),
         .executableTarget(name: "zoo", dependencies: ["ZooCommandLine", "ZooManifest", "ZooCore", "ZooCatalog"]),
         .testTarget(name: "ZooManifestTests", dependencies: ["ZooManifest"]),
+        .testTarget(name: "ZooCoreTests", dependencies: ["ZooCore", "ZooCatalog", "ZooManifest", "ZooNN", "ZooTensor", "ZooTestSupport"],
+                    swiftSettings: kernelSettings),
         .testTarget(name: "ZooCommandLineTests", dependencies: ["ZooCommandLine", "ZooManifest"]),
     ] + methodTargets
 )

@@ -55,9 +55,8 @@ public struct InfoCommand: Command {
     public func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let query = arguments.positionals[0]
         guard let entry = manifest.entry(named: query.lowercased()) else {
-            let hint = Suggestions.didYouMean(query, in: manifest.names)
-            throw RuntimeError("no entry named \"\(query)\"."
-                               + (hint.isEmpty ? " Run 'zoo list' to see all \(manifest.entries.count) names." : hint))
+            throw RuntimeError("no entry named \"\(query)\"." + Suggestions.didYouMeanNearest(query, in: manifest.names)
+                               + " Run 'zoo list' to see all \(manifest.entries.count) names.")
         }
         let extra = try details(entry)
         if arguments.flag("json") {

@@ -80,6 +80,25 @@ public enum Suggestions {
         }
     }
 
+    /// The `limit` nearest candidates by edit distance, however far: for an unknown name where
+    /// nothing is close, still the best guesses (`Did you mean …?` must always offer something).
+    public static func nearest(to query: String, in candidates: some Sequence<String>, limit: Int = 3) -> [String] {
+        let normalizedQuery = normalize(query)
+        return Array(Set(candidates)).filter { $0 != query }
+            .map { ($0, distance(normalizedQuery, normalize($0))) }
+            .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : NaturalOrder.areInIncreasingOrder($0.0, $1.0) }
+            .prefix(limit).map(\.0)
+    }
+
+    /// Like `didYouMean`, but falls back to the nearest names when none is close.
+    public static func didYouMeanNearest(_ query: String, in candidates: some Sequence<String>, limit: Int = 3) -> String {
+        let close = didYouMean(query, in: candidates, limit: limit)
+        if !close.isEmpty { return close }
+        let names = nearest(to: query, in: candidates, limit: limit).map { "\"\($0)\"" }
+        guard let last = names.last else { return "" }
+        return names.count == 1 ? " Did you mean \(last)?" : " Did you mean \(names.dropLast().joined(separator: ", ")) or \(last)?"
+    }
+
     private static func normalize(_ text: String) -> String {
         String(text.lowercased().map { $0 == "_" || $0 == " " ? "-" : $0 })
     }

@@ -1,0 +1,44 @@
+// The zoo's vocabulary: encoders, similarity heads and models, as protocols over modules.
+import ZooManifest
+import ZooNN
+import ZooTensor
+
+/// Token ids → `TextFeatures`.
+public protocol TextEncoder: Module {
+    /// Width D of the features it produces.
+    var embeddingWidth: Int { get }
+    /// ids: `[B, T]` CLIP BPE ids, zero padded.
+    func encodeText(_ ids: IntTensor) -> TextFeatures
+}
+
+/// Frames (pixels) or precomputed frame features → `VideoFeatures`.
+public protocol VideoEncoder: Module {
+    var embeddingWidth: Int { get }
+    /// pixels: `[B, F, 3, H, W]` preprocessed frames; mask `[B, F]`.
+    func encodeVideo(pixels: Tensor, mask: Tensor) -> VideoFeatures
+}
+
+/// (`TextFeatures`, `VideoFeatures`) → logits `[Bt, Bv]` plus named extras.
+/// CLIP4Clip's calculators, X-CLIP's multi-grained head and TeachCLIP's AFA head are heads.
+public protocol SimilarityHead: Module {
+    /// Taps the head exposes besides `logits`.
+    var exposedTaps: Set<Tap> { get }
+    func similarity(text: TextFeatures, video: VideoFeatures) -> Outputs
+    /// Random features of the shapes this head expects (registry-driven tests, benchmarks).
+    func exampleFeatures(textCount: Int, videoCount: Int, seed: UInt64) -> (TextFeatures, VideoFeatures)
+}
+
+/// Anything the trainer can train and the evaluator can evaluate.
+public protocol ZooModel: Module {
+    /// The task family; a combination mixes only one.
+    var family: Family { get }
+    /// Every tap `forward` fills in.
+    var exposedTaps: Set<Tap> { get }
+    /// The forward pass on a batch.
+    func forward(_ batch: Batch) throws -> Outputs
+    /// The model's own training loss on its outputs (symmetric InfoNCE, cross-entropy, ...).
+    func taskLoss(_ outputs: Outputs, batch: Batch) throws -> Tensor
+    /// A random batch of `size` examples with the shapes this model expects (registry-driven
+    /// tests, benchmarks, FLOP counts).
+    func exampleBatch(size: Int, seed: UInt64) -> Batch
+}

@@ -1,0 +1,134 @@
+// The registry: zoo.json's entries joined with the factories the method targets register.
+import ZooManifest
+import ZooNN
+
+/// Errors of registration and lookup, with the owners and the nearest names.
+public enum RegistryError: Error, CustomStringConvertible, Equatable {
+    case duplicate(name: String, firstOwner: String, secondOwner: String)
+    case notInManifest(name: String, owner: String, suggestion: String)
+    case kindMismatch(name: String, owner: String, manifestKind: EntryKind, registeredKind: EntryKind)
+    case unknownName(String, suggestion: String)
+    case notRegistered(name: String, target: String)
+
+    public var description: String {
+        switch self {
+        case let .duplicate(name, first, second):
+            return "\(name) is registered twice: by \(first) and by \(second). Each zoo.json name has exactly one owner; rename one of them."
+        case let .notInManifest(name, owner, suggestion):
+            return "\(owner) registers \(name), which zoo.json does not list.\(suggestion) Add an entry for it to zoo.json."
+        case let .kindMismatch(name, owner, manifestKind, registeredKind):
+            return "\(owner) registers \(name) as a \(registeredKind.rawValue), but zoo.json says it is a \(manifestKind.rawValue)."
+        case let .unknownName(name, suggestion):
+            return "no entry named \"\(name)\".\(suggestion) Run 'zoo list' to see every name."
+        case let .notRegistered(name, target):
+            return "\(name) is not planned in zoo.json, but target \(target) registers no factory for it. Register it in the target's entry type."
+        }
+    }
+}
+
+/// Every registered method, looked up by its zoo.json name.
+public struct Registry: Sendable {
+    public let manifest: Manifest
+    private var factories: [String: Registration] = [:]
+    private var currentOwner = "the registry"
+
+    struct Registration: Sendable {
+        let owner: String
+        let kind: EntryKind
+        let build: @Sendable (ModelConfig) throws -> Module
+    }
+
+    /// Runs each entry type's registration against `manifest`.
+    public init(manifest: Manifest, entries: [any MethodEntry.Type]) throws {
+        self.manifest = manifest
+        for entry in entries {
+            currentOwner = String(describing: entry)
+            try entry.register(in: &self)
+        }
+        for entry in manifest.entries where entry.status != .planned && factories[entry.name] == nil && entry.kind != .recipe {
+            throw RegistryError.notRegistered(name: entry.name, target: entry.target)
+        }
+    }
+
+    public mutating func add(model name: String, _ build: @escaping @Sendable (ModelConfig) throws -> any ZooModel) throws {
+        try add(name, kind: .model, build)
+    }
+
+    public mutating func add(head name: String, _ build: @escaping @Sendable (ModelConfig) throws -> any SimilarityHead) throws {
+        try add(name, kind: .head, build)
+    }
+
+    public mutating func add(loss name: String, _ build: @escaping @Sendable (ModelConfig) throws -> any DistillationLoss) throws {
+        try add(name, kind: .loss, build)
+    }
+
+    public mutating func add(encoder name: String, _ build: @escaping @Sendable (ModelConfig) throws -> Module) throws {
+        try add(name, kind: .encoder, build)
+    }
+
+    private mutating func add(_ name: String, kind: EntryKind, _ build: @escaping @Sendable (ModelConfig) throws -> Module) throws {
+        if let existing = factories[name] {
+            throw RegistryError.duplicate(name: name, firstOwner: existing.owner, secondOwner: currentOwner)
+        }
+        guard let entry = manifest.entry(named: name) else {
+            throw RegistryError.notInManifest(name: name, owner: currentOwner,
+                                              suggestion: Suggestions.didYouMean(name, in: manifest.names))
+        }
+        guard entry.kind == kind else {
+            throw RegistryError.kindMismatch(name: name, owner: currentOwner, manifestKind: entry.kind, registeredKind: kind)
+        }
+        factories[name] = Registration(owner: currentOwner, kind: kind, build: build)
+    }
+
+    /// Names that have a factory, in zoo.json order.
+    public var registeredNames: [String] { manifest.names.filter { factories[$0] != nil } }
+
+    /// The zoo.json entry for `name`, or an error with the nearest names.
+    public func entry(_ name: String) throws -> ManifestEntry {
+        guard let entry = manifest.entry(named: name) else {
+            throw RegistryError.unknownName(name, suggestion: Suggestions.didYouMeanNearest(name, in: manifest.names))
+        }
+        return entry
+    }
+
+    /// Entries that pass `filter`, in natural order.
+    public func list(_ filter: EntryFilter = EntryFilter()) -> [ManifestEntry] {
+        manifest.entries(matching: filter)
+    }
+
+    /// `config` (with `tinyConfig` over it when `tiny`) with `overrides` merged in.
+    public func config(for name: String, tiny: Bool = false, overrides: JSONNode? = nil) throws -> ModelConfig {
+        let entry = try entry(name)
+        var json = entry.config
+        if tiny { json = try ModelConfig.merge(json, entry.tinyConfig, entry: name) }
+        if let overrides { json = try ModelConfig.merge(json, overrides, entry: name) }
+        return ModelConfig(entry: name, json: json)
+    }
+
+    /// Builds `name` from its configuration.
+    public func create(_ name: String, tiny: Bool = false, overrides: JSONNode? = nil) throws -> Module {
+        let entry = try entry(name)
+        guard let registration = factories[name] else { throw ZooError.notBuilt(name, status: entry.status.rawValue) }
+        return try registration.build(try config(for: name, tiny: tiny, overrides: overrides))
+    }
+
+    public func createModel(_ name: String, tiny: Bool = false, overrides: JSONNode? = nil) throws -> any ZooModel {
+        try typed(name, tiny: tiny, overrides: overrides, expected: "model")
+    }
+
+    public func createHead(_ name: String, tiny: Bool = false, overrides: JSONNode? = nil) throws -> any SimilarityHead {
+        try typed(name, tiny: tiny, overrides: overrides, expected: "similarity head")
+    }
+
+    public func createLoss(_ name: String, tiny: Bool = false, overrides: JSONNode? = nil) throws -> any DistillationLoss {
+        try typed(name, tiny: tiny, overrides: overrides, expected: "distillation loss")
+    }
+
+    private func typed<T>(_ name: String, tiny: Bool, overrides: JSONNode?, expected: String) throws -> T {
+        let module = try create(name, tiny: tiny, overrides: overrides)
+        guard let typed = module as? T else {
+            throw ZooError.wrongKind(name: name, expected: expected, actual: try entry(name).kind.rawValue)
+        }
+        return typed
+    }
+}
