@@ -2,6 +2,7 @@
 // embed, tokenize, similarity, compare, bench...), write a type conforming to `Command` in its
 // own file in this folder and add it here.
 import ZooCommandLine
+import ZooCore
 import ZooManifest
 
 /// The version `zoo --version` prints.
@@ -10,9 +11,9 @@ let zooVersion = "0.1.0"
 /// The line under the program name in `zoo --help`.
 let zooSummary = "a model zoo for text-to-video retrieval and knowledge distillation"
 
-func zooCommands(manifest: Manifest) -> [any Command] {
+func zooCommands(manifest: Manifest, registry: Registry) -> [any Command] {
     [
         ListCommand(manifest: manifest),
-        InfoCommand(manifest: manifest, details: runtimeDetails),
+        InfoCommand(manifest: manifest, details: { try runtimeDetails(for: $0, registry: registry) }),
     ]
 }

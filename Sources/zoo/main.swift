@@ -3,6 +3,7 @@
 import Foundation
 import ZooCatalog
 import ZooCommandLine
+import ZooCore
 import ZooManifest
 
 let console = StandardConsole()
@@ -14,5 +15,13 @@ do {
     console.writeError("zoo: error: the embedded zoo.json is invalid (rebuild the zoo):\n\(error)\n")
     exit(ExitStatus.failure)
 }
-let tool = CommandLineTool(name: "zoo", version: zooVersion, summary: zooSummary, commands: zooCommands(manifest: manifest))
+let registry: Registry
+do {
+    registry = try makeRegistry(manifest: manifest)
+} catch {
+    console.writeError("zoo: error: a method target failed to register: \(error)\n")
+    exit(ExitStatus.failure)
+}
+let tool = CommandLineTool(name: "zoo", version: zooVersion, summary: zooSummary,
+                           commands: zooCommands(manifest: manifest, registry: registry))
 exit(tool.run(Array(CommandLine.arguments.dropFirst()), console: console))
