@@ -1,0 +1,13 @@
+// CLIP: Learning Transferable Visual Models From Natural Language Supervision.
+// Radford, Kim, Hallacy, Ramesh, Goh, Agarwal, Sastry, Askell, Mishkin, Clark, Krueger,
+// Sutskever — 2021, arXiv:2103.00020. Code: openai/CLIP (clip/model.py, clip/simple_tokenizer.py).
+// The registry entry: each zoo.json CLIP name builds a `CLIPModel` from its config.
+import ZooCore
+
+public enum CLIPEntry: MethodEntry {
+    public static func register(in registry: inout Registry) throws {
+        for name in ["clip-vit-b32", "clip-vit-b16", "clip-vit-l14", "clip-tiny"] {
+            try registry.add(model: name) { config in CLIPModel(try CLIPConfiguration(config: config)) }
+        }
+    }
+}

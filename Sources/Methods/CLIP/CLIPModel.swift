@@ -1,0 +1,98 @@
+// CLIP as a retrieval model of the zoo. Mirrors openai/CLIP clip/model.py `CLIP.forward`.
+// Deviations: a video is its frames through the image encoder, mean-pooled as CLIP4Clip's
+// meanP does (`v = n(Σ m_f n(f_f) / Σ m_f)`); with one frame this is exactly CLIP's image
+// embedding. The logit scale is clamped to ln 100 after optimizer steps by the trainer, as
+// CLIP4Clip does (the released CLIP code does not clamp, see SPEC.md).
+import Foundation
+import ZooCore
+import ZooManifest
+import ZooNN
+import ZooTensor
+
+/// Image/video and text encoders with a learnable logit scale. Keys: OpenAI's state-dict layout
+/// (`visual.*`, `token_embedding.weight`, `transformer.*`, `ln_final.*`, `text_projection`,
+/// `logit_scale`), which is also the zoo's own checkpoint layout.
+public final class CLIPModel: Module, ZooModel, TextEncoder, VideoEncoder {
+    @Child(key: "visual") public var visual: VisionTransformer
+    @Child(key: "") public var text: TextTransformer
+    @Parameter(key: "logit_scale") public var logitScale: Tensor   // 0-d, ln of the scale
+    public let configuration: CLIPConfiguration
+
+    public init(_ configuration: CLIPConfiguration) {
+        self.configuration = configuration
+        super.init()
+        visual = VisionTransformer(configuration)
+        text = TextTransformer(configuration)
+        logitScale = Tensor(scalar: configuration.logitScaleInit)
+    }
+
+    public var family: Family { .retrieval }
+    public var embeddingWidth: Int { configuration.embedDim }
+    public var exposedTaps: Set<Tap> {
+        [.logits, .similarity, .textEmbedding, .videoEmbedding, .sentenceFeatures, .frameFeatures, .frameMask]
+    }
+
+    public func encodeText(_ ids: IntTensor) -> TextFeatures {
+        let (sentence, tokens) = text(ids)
+        let mask = Tensor(ids.scalars.map { $0 != 0 ? 1 : 0 }, shape: ids.shape)
+        return TextFeatures(sentence: sentence, tokens: tokens, mask: mask)
+    }
+
+    /// pixels: `[B, F, 3, S, S]`, mask `[B, F]` → frame features `[B, F, E]`.
+    public func encodeVideo(pixels: Tensor, mask: Tensor) -> VideoFeatures {
+        let (batch, frames) = (pixels.shape[0], pixels.shape[1])
+        let images = pixels.reshaped([batch * frames] + Array(pixels.shape[2...]))
+        return VideoFeatures(frames: visual(images).reshaped([batch, frames, configuration.embedDim]), mask: mask)
+    }
+
+    /// Normalised text and video embeddings and `exp(logit_scale)·t·vᵀ`.
+    public func forward(_ batch: Batch) throws -> Outputs {
+        let textFeatures = encodeText(try batch.integers("text.ids"))
+        let mask = try batch.tensor("video.mask")
+        let video: VideoFeatures
+        if let features = batch.tensors["video.features"] {
+            video = VideoFeatures(frames: features, mask: mask)   // precomputed frame features skip the image encoder
+        } else {
+            video = encodeVideo(pixels: try batch.tensor("video.pixels"), mask: mask)
+        }
+        let textEmbedding = textFeatures.sentence.l2Normalized()
+        let videoEmbedding = CLIPModel.meanPooledEmbedding(video)
+        let logits = Tensor.matmul(textEmbedding, videoEmbedding, transposeB: true) * logitScale.exp()
+        return Outputs([.logits: logits, .similarity: logits, .textEmbedding: textEmbedding, .videoEmbedding: videoEmbedding,
+                        .sentenceFeatures: textFeatures.sentence, .frameFeatures: video.frames, .frameMask: mask])
+    }
+
+    /// `n(Σ_f m_f n(f_f) / max(Σ_f m_f, 1))`: `[B, D]`.
+    public static func meanPooledEmbedding(_ video: VideoFeatures) -> Tensor {
+        let mask = video.mask.expandingDimension(at: -1)
+        let pooled = (video.frames.l2Normalized() * mask).sum(axis: 1) / Tensor.maximum(mask.sum(axis: 1), Tensor(scalar: 1))
+        return pooled.l2Normalized()
+    }
+
+    /// Symmetric InfoNCE on the logits (CLIP's loss).
+    public func taskLoss(_ outputs: Outputs, batch: Batch) throws -> Tensor {
+        try outputs.require(.logits, from: "CLIP").symmetricCrossEntropy()
+    }
+
+    /// Random captions (SOT, words, EOT, padding) and 2-frame videos of random pixels.
+    public func exampleBatch(size: Int, seed: UInt64) -> Batch {
+        var generator = RandomGenerator(seed: seed)
+        let length = Swift.min(8, configuration.contextLength)
+        var ids = [Int](repeating: 0, count: size * length)
+        for row in 0..<size {
+            let words = 1 + generator.nextInt(below: length - 2)
+            ids[row * length] = configuration.vocabSize - 2                          // <|startoftext|>
+            for i in 1...words { ids[row * length + i] = 1 + generator.nextInt(below: configuration.vocabSize - 3) }
+            ids[row * length + words + 1] = configuration.vocabSize - 1              // <|endoftext|>
+        }
+        let s = configuration.imageSize
+        return Batch(tensors: ["video.pixels": Tensor.randomNormal([size, 2, 3, s, s], using: &generator),
+                               "video.mask": Tensor.ones([size, 2])],
+                     integers: ["text.ids": IntTensor(ids, shape: [size, length])], indices: Array(0..<size))
+    }
+
+    /// CLIP4Clip's clamp of the logit scale to [0, ln 100], applied after optimizer steps.
+    public func clampLogitScale() {
+        logitScale.withUnsafeMutableBufferPointer { $0[0] = Swift.min(Swift.max($0[0], 0), Float(Foundation.log(100.0))) }
+    }
+}
