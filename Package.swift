@@ -75,26 +75,48 @@ let package = Package(
     targets: [
         .target(name: "ZooTensor", swiftSettings: kernelSettings),
         .target(name: "ZooNN", dependencies: ["ZooTensor"], swiftSettings: kernelSettings),
-        .executableTarget(name: "zoo-bench", dependencies: ["ZooTensor", "ZooNN"], swiftSettings: kernelSettings),
+        .executableTarget(name: "zoo-bench", dependencies: ["ZooTensor", "ZooNN", "ZooData"], swiftSettings: kernelSettings),
         // Shared test helpers (finite differences, closeness, fixture lookup) for every test target.
         .target(name: "ZooTestSupport", dependencies: ["ZooTensor", "ZooNN"], path: "Tests/ZooTestSupport",
                 swiftSettings: kernelSettings),
         .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor", "ZooTestSupport"], swiftSettings: kernelSettings),
         .testTarget(name: "ZooNNTests", dependencies: ["ZooNN", "ZooTensor", "ZooTestSupport"], swiftSettings: kernelSettings),
 
+        // Data: tokenisation, media decoding and preprocessing, datasets. Resources hold the CLIP BPE
+        // vocabulary (MIT, licence beside it).
+        .target(name: "ZooData", dependencies: ["ZooTensor"], resources: [.copy("Resources")], swiftSettings: kernelSettings),
+        .testTarget(name: "ZooDataTests", dependencies: ["ZooData", "ZooTensor", "ZooTestSupport"], swiftSettings: kernelSettings),
+
         // Registry, manifest and CLI. ZooManifest is pure Foundation: the build plugin's tool uses it.
         .target(name: "ZooManifest"),
-        .target(name: "ZooCore", dependencies: ["ZooTensor", "ZooNN", "ZooManifest"], swiftSettings: kernelSettings),
+        .target(name: "ZooCore", dependencies: ["ZooTensor", "ZooNN", "ZooData", "ZooManifest"], swiftSettings: kernelSettings),
         .executableTarget(name: "ZooCatalogGenerator", dependencies: ["ZooManifest"]),
         .plugin(name: "ZooCatalogPlugin", capability: .buildTool(), dependencies: ["ZooCatalogGenerator"]),
         .target(
             name: "ZooCatalog", dependencies: ["ZooCore"] + methodTargetNames.map { .target(name: $0) },
             plugins: ["ZooCatalogPlugin"]),
         .target(name: "ZooCommandLine", dependencies: ["ZooManifest"]),
-        .executableTarget(name: "zoo", dependencies: ["ZooCommandLine", "ZooManifest", "ZooCore", "ZooCatalog"]),
+        // Commands that need models and data (tokenize, embed, ...); `zoo` only wires them up.
+        .target(name: "ZooCommands", dependencies: ["ZooCommandLine", "ZooCore", "ZooData", "ZooNN", "ZooTensor", "ZooCatalog", "ZooManifest"],
+                swiftSettings: kernelSettings),
+        .testTarget(name: "ZooCommandsTests", dependencies: ["ZooCommands", "ZooCommandLine", "ZooData", "ZooTensor", "ZooTestSupport"],
+                    swiftSettings: kernelSettings),
+        .executableTarget(name: "zoo", dependencies: ["ZooCommandLine", "ZooCommands", "ZooManifest", "ZooCore", "ZooCatalog"]),
         .testTarget(name: "ZooManifestTests", dependencies: ["ZooManifest"]),
         .testTarget(name: "ZooCoreTests", dependencies: ["ZooCore", "ZooCatalog", "ZooManifest", "ZooNN", "ZooTensor", "ZooTestSupport"],
                     swiftSettings: kernelSettings),
         .testTarget(name: "ZooCommandLineTests", dependencies: ["ZooCommandLine", "ZooManifest"]),
+
+        // `swift package --allow-writing-to-package-directory zoo-new-method --name N --kind K --family F`
+        // scaffolds a method target. Plugins cannot link libraries, so the plugin runs zoo-scaffold.
+        .target(name: "ZooScaffold", dependencies: ["ZooManifest"]),
+        .executableTarget(name: "zoo-scaffold", dependencies: ["ZooScaffold"]),
+        .plugin(
+            name: "ZooNewMethod",
+            capability: .command(
+                intent: .custom(verb: "zoo-new-method", description: "Scaffold a new method: target, skeleton, tests and zoo.json entry"),
+                permissions: [.writeToPackageDirectory(reason: "It creates Sources/Methods/<Target>, Tests/<Target>Tests and appends an entry to zoo.json")]),
+            dependencies: ["zoo-scaffold"]),
+        .testTarget(name: "ZooScaffoldTests", dependencies: ["ZooScaffold", "ZooManifest"]),
     ] + methodTargets
 )

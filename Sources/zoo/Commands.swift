@@ -2,6 +2,7 @@
 // embed, tokenize, similarity, compare, bench...), write a type conforming to `Command` in its
 // own file in this folder and add it here.
 import ZooCommandLine
+import ZooCommands
 import ZooCore
 import ZooManifest
 
@@ -15,5 +16,6 @@ func zooCommands(manifest: Manifest, registry: Registry) -> [any Command] {
     [
         ListCommand(manifest: manifest),
         InfoCommand(manifest: manifest, details: { try runtimeDetails(for: $0, registry: registry) }),
+        TokenizeCommand(),
     ]
 }

@@ -33,7 +33,7 @@ struct CatalogSourceTests {
 
     @Test("with every entry planned, only ZooCore is imported and there are no entries")
     func allPlanned() throws {
-        let manifest = try Manifest.parse(repositoryManifestText())
+        let manifest = try Manifest.parse(document([.valid(status: "planned")]))
         let source = CatalogSource.render(manifest: manifest, manifestText: "x")
         #expect(source.contains("import ZooCore\npublic enum ZooCatalog {"))
         #expect(source.contains("public static let methodEntries: [any MethodEntry.Type] = []"))

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ZooManifest
 
@@ -48,10 +49,17 @@ struct RepositoryManifestTests {
         }
     }
 
-    @Test("everything is planned until code lands, so no method target is built yet")
-    func allPlanned() {
-        #expect(manifest.entries.allSatisfy { $0.status == .planned })
-        #expect(manifest.methodTargets.isEmpty)
+    @Test("every built entry's target has its folder, and planned targets declare none")
+    func builtTargetsHaveFolders() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for target in manifest.methodTargets {
+            #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("Sources/Methods/\(target.name)").path),
+                    "\(target.name) is built in zoo.json but has no Sources/Methods folder")
+        }
+        let built = Set(manifest.methodTargets.map(\.name))
+        for entry in manifest.entries where entry.status == .planned && !built.contains(entry.target) {
+            #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("Sources/Methods/\(entry.target)").path))
+        }
     }
 
     @Test("Hinton KD and CRD serve both families; family may be written as a string or an array")
