@@ -1,0 +1,130 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Multi-threaded GEMM with one packed B block shared by all threads.
+//
+// Packing B once per (column block, depth slice) instead of once per thread matters at
+// 256..1024 (PERF.md: per-thread B packing capped two threads at 60-75% of OpenBLAS). The work
+// is a list of tasks in phases — "pack these B panels", then "pack these A rows and multiply
+// them by the packed B block" — that workers claim in order under a lock. A task waits only for
+// the earlier phases, whose remaining tasks were all claimed by threads that are running, so
+// nothing deadlocks even when Dispatch runs the workers one after another on a busy machine.
+
+final class GEMMParallelJob: @unchecked Sendable {
+    private struct Task {
+        var isPack: Bool
+        var jc: Int, cols: Int, pc: Int, kc: Int
+        var row0: Int, rows: Int
+        var panelStart: Int, panelEnd: Int
+        /// Index of the first task of this task's phase: all tasks before it must be complete.
+        var phaseStart: Int
+    }
+
+    private let pr: GEMMProblem
+    private let plan: GEMMPlan
+    private var tasks: [Task] = []
+    private let lock = NSLock()
+    private var nextTask = 0
+    private var completed = 0
+
+    /// Plans the task list for `threads` workers. Requires m, n, k > 0 and threads >= 2.
+    init(_ pr: GEMMProblem, threads: Int) {
+        self.pr = pr
+        // Row blocks: at most MC rows each, and a multiple of the thread count when there are
+        // few of them, so that the last round of blocks keeps every thread busy.
+        var rowBlocks = gemmCeilDiv(pr.m, GEMMBlocking.mc)
+        if rowBlocks < 4 &* threads { rowBlocks = gemmRoundUp(rowBlocks, threads) }
+        let rowsPerTask = gemmRoundUp(gemmCeilDiv(pr.m, rowBlocks), gemmMR)
+        rowBlocks = gemmCeilDiv(pr.m, rowsPerTask)
+        plan = GEMMPlan(m: pr.m, n: pr.n, k: pr.k, rowsPerTask: rowsPerTask)
+
+        var jc = 0
+        while jc < pr.n {
+            let cols = min(plan.nc, pr.n &- jc)
+            let panels = gemmCeilDiv(cols, gemmNR)
+            // Too few row blocks to go round: split the columns as well (A is then packed twice).
+            let colBlocks = rowBlocks >= threads ? 1 : min(panels, gemmCeilDiv(2 &* threads, rowBlocks))
+            let packTasks = min(panels, 2 &* threads)
+            var pc = 0
+            while pc < pr.k {
+                let kc = min(plan.kc, pr.k &- pc)
+                var phaseStart = tasks.count
+                for t in 0..<packTasks {
+                    tasks.append(Task(
+                        isPack: true, jc: jc, cols: cols, pc: pc, kc: kc, row0: 0, rows: 0,
+                        panelStart: panels &* t / packTasks, panelEnd: panels &* (t &+ 1) / packTasks,
+                        phaseStart: phaseStart))
+                }
+                phaseStart = tasks.count
+                for rb in 0..<rowBlocks {
+                    let row0 = rb &* rowsPerTask
+                    for cb in 0..<colBlocks {
+                        tasks.append(Task(
+                            isPack: false, jc: jc, cols: cols, pc: pc, kc: kc,
+                            row0: row0, rows: min(rowsPerTask, pr.m &- row0),
+                            panelStart: panels &* cb / colBlocks, panelEnd: panels &* (cb &+ 1) / colBlocks,
+                            phaseStart: phaseStart))
+                    }
+                }
+                pc &+= kc
+            }
+            jc &+= cols
+        }
+    }
+
+    /// Runs the job on `threads` Dispatch workers; returns when every task is done.
+    func run(threads: Int) {
+        let workspace = GEMMWorkspacePool.shared.acquire(floats: plan.bFloats &+ threads &* plan.workerFloats)
+        defer { GEMMWorkspacePool.shared.release(workspace) }
+        let base = workspace.base
+        Threading.parallelFor(threads) { worker in
+            self.work(workspace: base + (self.plan.bFloats &+ worker &* self.plan.workerFloats), packedB: base)
+        }
+    }
+
+    private func work(workspace: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>) {
+        let aBuf = workspace
+        let scratch = workspace + (plan.workerFloats &- gemmMR &* gemmNR)
+        let count = tasks.count
+        while true {
+            lock.lock()
+            let index = nextTask
+            nextTask &+= 1
+            lock.unlock()
+            if index >= count { return }
+            let task = tasks.withUnsafeBufferPointer { $0[index] }
+            waitUntilCompleted(task.phaseStart)
+            if task.isPack {
+                gemmPackB(
+                    transposed: pr.transposeB, b: pr.b, ldb: pr.ldb, j0: task.jc, cols: task.cols,
+                    p0: task.pc, kc: task.kc, panelStart: task.panelStart, panelEnd: task.panelEnd,
+                    dst: packedB + task.panelStart &* gemmNR &* task.kc)
+            } else {
+                gemmComputeBlock(
+                    pr, row0: task.row0, rows: task.rows, jc: task.jc, cols: task.cols,
+                    panelStart: task.panelStart, panelEnd: task.panelEnd, pc: task.pc, kc: task.kc,
+                    beta: task.pc == 0 ? pr.beta : 1, packedB: packedB, aBuf: aBuf, scratch: scratch)
+            }
+            lock.lock()
+            completed &+= 1
+            lock.unlock()
+        }
+    }
+
+    /// Waits (spinning, yielding the core) until the first `count` tasks are complete. Tasks
+    /// complete in claim order phase by phase, so this means "all earlier phases are done".
+    private func waitUntilCompleted(_ count: Int) {
+        while true {
+            lock.lock()
+            let done = completed >= count
+            lock.unlock()
+            if done { return }
+            sched_yield()
+        }
+    }
+}
