@@ -99,7 +99,7 @@ let package = Package(
         // Commands that need models and data (tokenize, embed, ...); `zoo` only wires them up.
         .target(name: "ZooCommands", dependencies: ["ZooCommandLine", "ZooCore", "ZooData", "ZooNN", "ZooTensor", "ZooCatalog", "ZooManifest"],
                 swiftSettings: kernelSettings),
-        .testTarget(name: "ZooCommandsTests", dependencies: ["ZooCommands", "ZooCommandLine", "ZooData", "ZooTensor", "ZooTestSupport"],
+        .testTarget(name: "ZooCommandsTests", dependencies: ["ZooCommands", "ZooCommandLine", "ZooCore", "ZooCatalog", "ZooData", "ZooManifest", "ZooNN", "ZooTensor", "ZooTestSupport"],
                     swiftSettings: kernelSettings),
         .executableTarget(name: "zoo", dependencies: ["ZooCommandLine", "ZooCommands", "ZooManifest", "ZooCore", "ZooCatalog"]),
         .testTarget(name: "ZooManifestTests", dependencies: ["ZooManifest"]),

@@ -7,6 +7,8 @@ import ZooTensor
 public protocol TextEncoder: Module {
     /// Width D of the features it produces.
     var embeddingWidth: Int { get }
+    /// Longest id sequence it accepts (CLIP: 77).
+    var contextLength: Int { get }
     /// ids: `[B, T]` CLIP BPE ids, zero padded.
     func encodeText(_ ids: IntTensor) -> TextFeatures
 }
@@ -14,6 +16,8 @@ public protocol TextEncoder: Module {
 /// Frames (pixels) or precomputed frame features → `VideoFeatures`.
 public protocol VideoEncoder: Module {
     var embeddingWidth: Int { get }
+    /// Side of the square frames it takes, in pixels (CLIP ViT-B/32: 224).
+    var imageSize: Int { get }
     /// pixels: `[B, F, 3, H, W]` preprocessed frames; mask `[B, F]`.
     func encodeVideo(pixels: Tensor, mask: Tensor) -> VideoFeatures
 }
@@ -41,4 +45,11 @@ public protocol ZooModel: Module {
     /// A random batch of `size` examples with the shapes this model expects (registry-driven
     /// tests, benchmarks, FLOP counts).
     func exampleBatch(size: Int, seed: UInt64) -> Batch
+}
+
+/// A contrastive image/video–text model (CLIP and its descendants): two encoders whose
+/// normalised embeddings are compared with a learnable temperature.
+public protocol ContrastiveModel: ZooModel, TextEncoder, VideoEncoder {
+    /// `ln` of the logit scale (0-d); logits are `exp(logitScale) · t·vᵀ`.
+    var logitScale: Tensor { get }
 }

@@ -1,4 +1,5 @@
 // The registry: zoo.json's entries joined with the factories the method targets register.
+import Foundation
 import ZooManifest
 import ZooNN
 
@@ -36,6 +37,7 @@ public struct Registry: Sendable {
         let owner: String
         let kind: EntryKind
         let build: @Sendable (ModelConfig) throws -> Module
+        let pretrained: (@Sendable (ModelConfig, URL) throws -> Module)?
     }
 
     /// Runs each entry type's registration against `manifest`.
@@ -50,8 +52,12 @@ public struct Registry: Sendable {
         }
     }
 
-    public mutating func add(model name: String, _ build: @escaping @Sendable (ModelConfig) throws -> any ZooModel) throws {
-        try add(name, kind: .model, build)
+    /// Registers a model. `pretrained`, when given, builds it from a checkpoint people already
+    /// have (reading sizes from the file, in whatever layout the method accepts); otherwise a
+    /// checkpoint is loaded strictly into a model built from the config, in the zoo's layout.
+    public mutating func add(model name: String, _ build: @escaping @Sendable (ModelConfig) throws -> any ZooModel,
+                             pretrained: (@Sendable (ModelConfig, URL) throws -> any ZooModel)? = nil) throws {
+        try add(name, kind: .model, build, pretrained: pretrained)
     }
 
     public mutating func add(head name: String, _ build: @escaping @Sendable (ModelConfig) throws -> any SimilarityHead) throws {
@@ -66,7 +72,8 @@ public struct Registry: Sendable {
         try add(name, kind: .encoder, build)
     }
 
-    private mutating func add(_ name: String, kind: EntryKind, _ build: @escaping @Sendable (ModelConfig) throws -> Module) throws {
+    private mutating func add(_ name: String, kind: EntryKind, _ build: @escaping @Sendable (ModelConfig) throws -> Module,
+                              pretrained: (@Sendable (ModelConfig, URL) throws -> Module)? = nil) throws {
         if let existing = factories[name] {
             throw RegistryError.duplicate(name: name, firstOwner: existing.owner, secondOwner: currentOwner)
         }
@@ -77,7 +84,7 @@ public struct Registry: Sendable {
         guard entry.kind == kind else {
             throw RegistryError.kindMismatch(name: name, owner: currentOwner, manifestKind: entry.kind, registeredKind: kind)
         }
-        factories[name] = Registration(owner: currentOwner, kind: kind, build: build)
+        factories[name] = Registration(owner: currentOwner, kind: kind, build: build, pretrained: pretrained)
     }
 
     /// Names that have a factory, in zoo.json order.
@@ -110,6 +117,17 @@ public struct Registry: Sendable {
         let entry = try entry(name)
         guard let registration = factories[name] else { throw ZooError.notBuilt(name, status: entry.status.rawValue) }
         return try registration.build(try config(for: name, tiny: tiny, overrides: overrides))
+    }
+
+    /// Builds `name` with the weights at `url` (see `add(model:_:pretrained:)`).
+    public func createPretrained(_ name: String, weights url: URL, overrides: JSONNode? = nil) throws -> Module {
+        let entry = try entry(name)
+        guard let registration = factories[name] else { throw ZooError.notBuilt(name, status: entry.status.rawValue) }
+        let config = try config(for: name, overrides: overrides)
+        if let pretrained = registration.pretrained { return try pretrained(config, url) }
+        let module = try registration.build(config)
+        try module.loadSafetensors(url)
+        return module
     }
 
     public func createModel(_ name: String, tiny: Bool = false, overrides: JSONNode? = nil) throws -> any ZooModel {

@@ -17,5 +17,6 @@ func zooCommands(manifest: Manifest, registry: Registry) -> [any Command] {
         ListCommand(manifest: manifest),
         InfoCommand(manifest: manifest, details: { try runtimeDetails(for: $0, registry: registry) }),
         TokenizeCommand(),
+        EmbedCommand(registry: registry),
     ]
 }

@@ -7,7 +7,8 @@ import ZooCore
 public enum CLIPEntry: MethodEntry {
     public static func register(in registry: inout Registry) throws {
         for name in ["clip-vit-b32", "clip-vit-b16", "clip-vit-l14", "clip-tiny"] {
-            try registry.add(model: name) { config in CLIPModel(try CLIPConfiguration(config: config)) }
+            try registry.add(model: name, { config in CLIPModel(try CLIPConfiguration(config: config)) },
+                             pretrained: { config, url in try CLIPCheckpoint.load(url, base: try CLIPConfiguration(config: config)) })
         }
     }
 }

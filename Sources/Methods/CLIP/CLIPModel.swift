@@ -12,7 +12,7 @@ import ZooTensor
 /// Image/video and text encoders with a learnable logit scale. Keys: OpenAI's state-dict layout
 /// (`visual.*`, `token_embedding.weight`, `transformer.*`, `ln_final.*`, `text_projection`,
 /// `logit_scale`), which is also the zoo's own checkpoint layout.
-public final class CLIPModel: Module, ZooModel, TextEncoder, VideoEncoder {
+public final class CLIPModel: Module, ContrastiveModel {
     @Child(key: "visual") public var visual: VisionTransformer
     @Child(key: "") public var text: TextTransformer
     @Parameter(key: "logit_scale") public var logitScale: Tensor   // 0-d, ln of the scale
@@ -28,6 +28,8 @@ public final class CLIPModel: Module, ZooModel, TextEncoder, VideoEncoder {
 
     public var family: Family { .retrieval }
     public var embeddingWidth: Int { configuration.embedDim }
+    public var contextLength: Int { configuration.contextLength }
+    public var imageSize: Int { configuration.imageSize }
     public var exposedTaps: Set<Tap> {
         [.logits, .similarity, .textEmbedding, .videoEmbedding, .sentenceFeatures, .frameFeatures, .frameMask]
     }

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Checks the `zoo-new-method` scaffold end to end, on a copy of the package in a temporary
+# folder (the checkout, its zoo.json and its build folders are never touched):
+#
+#   1. the plugin scaffolds a new head, `demo-head`, writing only new files plus one entry
+#      appended to zoo.json;
+#   2. the next steps it prints (purge-cache, one build without build-manifest caching) build
+#      the package with the new target;
+#   3. `zoo list` shows demo-head as experimental and `zoo info` builds it through the registry;
+#   4. the generated tests (DemoHeadTests) pass;
+#   5. scaffolding the same name again, or another name into the same target, fails and
+#      changes nothing.
+#
+# Usage: scripts/check-scaffold.sh      (CI runs it; a few minutes on 2 cores)
+# Note: step 2 runs `swift package purge-cache`, which empties SwiftPM's shared caches in
+# ~/.cache/org.swift.swiftpm; every package simply re-evaluates its manifest once afterwards.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/zoo-scaffold-check.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+copy="$work/zoo"
+log="$work/step.log"
+mkdir -p "$copy" "$work/tmp"
+# SwiftPM leaves lock files named after the package path in TMPDIR; keep them in $work.
+export TMPDIR="$work/tmp"
+
+name=demo-head
+target=DemoHead
+
+fail() {
+    echo "FAIL: $1"
+    if [ -s "$log" ]; then
+        echo "      last lines of its output:"
+        grep -vE '^\[[0-9]+/[0-9]+\]' "$log" | tail -25 | sed 's/^/      /'
+    fi
+    exit 1
+}
+
+# ok MESSAGE: reports a passed check and the seconds since the previous one, so a slow CI run
+# shows where the time went.
+last_check=$SECONDS
+ok() {
+    echo "ok:   $1 [$((SECONDS - last_check))s]"
+    last_check=$SECONDS
+}
+
+# step DESCRIPTION COMMAND...: runs COMMAND in the copy with its output in $log; fails on error.
+step() {
+    local description="$1"
+    shift
+    (cd "$copy" && "$@") >"$log" 2>&1 || fail "$description (\`$*\` exited with $?)"
+}
+
+# Checksums of every file of the copy except build products: what "changes nothing" compares.
+snapshot() {
+    (cd "$copy" && find . \( -path ./.build -o -path ./.swiftpm \) -prune -o -type f -print0 | sort -z | xargs -0 cksum)
+}
+
+# Git-tracked files and untracked files git does not ignore (no .build*, no local leftovers);
+# a plain copy minus build folders when this is not a git checkout.
+if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git -C "$root" ls-files -z --cached --others --exclude-standard |
+        while IFS= read -r -d '' file; do [ -e "$root/$file" ] && printf '%s\0' "$file"; done |
+        tar -C "$root" --null -T - -cf - | tar -C "$copy" -xf -
+else
+    tar -C "$root" --exclude='./.build*' --exclude='./.git' --exclude='./.swiftpm' -cf - . | tar -C "$copy" -xf -
+fi
+cp "$copy/zoo.json" "$work/zoo.json.original"
+echo "Checking the scaffold in a copy at $copy"
+
+# 1. Scaffold through the command plugin, as a researcher would.
+step "the plugin scaffolds $name" \
+    swift package --allow-writing-to-package-directory zoo-new-method --name "$name" --kind head --family retrieval \
+    --title "A Demo Head" --authors "Ada Lovelace, Alan Turing" --year 2026
+cp "$log" "$work/scaffold.log"
+for file in "Sources/Methods/$target/$target.swift" "Sources/Methods/$target/${target}Module.swift" \
+    "Tests/${target}Tests/${target}Tests.swift"; do
+    [ -f "$copy/$file" ] || fail "the scaffold did not create $file"
+done
+ok "the plugin created Sources/Methods/$target (entry type and skeleton) and Tests/${target}Tests"
+# Only additions: diff prints no '<' (removed or changed original) lines.
+if diff "$work/zoo.json.original" "$copy/zoo.json" | grep -q '^<'; then
+    fail "zoo.json was changed, not only appended to"
+fi
+grep -q "\"name\": \"$name\"" "$copy/zoo.json" || fail "zoo.json has no entry named $name"
+ok "zoo.json gained the entry $name, every original line untouched"
+for command in "swift package purge-cache" "swift build --disable-build-manifest-caching" \
+    "swift run zoo list $name" "swift test --filter ${target}Tests"; do
+    grep -qF "$command" "$work/scaffold.log" || { cp "$work/scaffold.log" "$log"; fail "the next steps do not mention \`$command\`"; }
+done
+ok "the scaffold printed the next steps (purge-cache, build, zoo list, swift test)"
+
+# 2. Follow the printed next steps. The plugin run above evaluated Package.swift with the old
+# zoo.json and SwiftPM cached that evaluation, so this is the very situation they are for.
+step "swift package purge-cache" swift package purge-cache
+step "the package builds with the new target" swift build --disable-build-manifest-caching
+ok "swift build (after purge-cache, --disable-build-manifest-caching) compiled target $target"
+
+# 3. The CLI lists it and the registry builds it.
+step "zoo list shows $name" swift run zoo list "$name"
+awk -v name="$name" '$1 == name && $4 == "experimental" { found = 1 } END { exit !found }' "$log" ||
+    fail "zoo list does not show $name with status experimental"
+ok "zoo list: $(grep -E "^$name " "$log" | tr -s ' ')"
+step "zoo info builds $name through the registry" swift run zoo info "$name"
+grep -qE '^ *Parameters +1 \(tiny: 1\)' "$log" || fail "zoo info does not report the head's parameter count"
+ok "zoo info: built $name from its config and tiny config ($(grep -E '^ *Parameters' "$log" | tr -s ' ' | sed 's/^ //'))"
+
+# 4. The generated tests pass, and they are real tests (not zero of them).
+step "the generated tests pass" swift test --filter "${target}Tests"
+count=$(grep -oE 'Test run with [0-9]+ tests' "$log" | grep -oE '[0-9]+' | tail -1 || true)
+[ "${count:-0}" -ge 3 ] || fail "swift test --filter ${target}Tests ran ${count:-0} tests, expected at least 3"
+grep -qE 'Test run with [0-9]+ tests.* passed' "$log" || fail "the generated tests did not pass"
+ok "swift test --filter ${target}Tests: $count tests passed"
+
+# 5. A second run refuses before writing anything.
+before="$(snapshot)"
+if (cd "$copy" && swift package --allow-writing-to-package-directory zoo-new-method \
+    --name "$name" --kind head --family retrieval) >"$log" 2>&1; then
+    fail "scaffolding $name a second time succeeded"
+fi
+grep -q "already has an entry named \"$name\"" "$log" || fail "the second run did not say that $name exists"
+[ "$(snapshot)" = "$before" ] || fail "the refused second run changed files"
+ok "a second run with the same name fails and changes nothing: $(grep -o "zoo.json already has an entry named \"$name\" (line [0-9]*)" "$log")"
+if (cd "$copy" && swift run zoo-scaffold --package-path . --name demo-head-two --target "$target" \
+    --kind head --family retrieval) >"$log" 2>&1; then
+    fail "scaffolding another name into the existing target $target succeeded"
+fi
+grep -q "target $target is already used" "$log" || fail "swift run zoo-scaffold did not say that $target is taken"
+[ "$(snapshot)" = "$before" ] || fail "the refused run of zoo-scaffold changed files"
+ok "swift run zoo-scaffold into the existing target $target fails and changes nothing"
+
+echo "All scaffold checks passed."
