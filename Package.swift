@@ -75,7 +75,7 @@ let package = Package(
     targets: [
         .target(name: "ZooTensor", swiftSettings: kernelSettings),
         .target(name: "ZooNN", dependencies: ["ZooTensor"], swiftSettings: kernelSettings),
-        .executableTarget(name: "zoo-bench", dependencies: ["ZooTensor", "ZooNN", "ZooData"], swiftSettings: kernelSettings),
+        .executableTarget(name: "zoo-bench", dependencies: ["ZooTensor", "ZooNN", "ZooData", "ZooCore", "ZooCatalog", "ZooManifest"], swiftSettings: kernelSettings),
         // Shared test helpers (finite differences, closeness, fixture lookup) for every test target.
         .target(name: "ZooTestSupport", dependencies: ["ZooTensor", "ZooNN"], path: "Tests/ZooTestSupport",
                 swiftSettings: kernelSettings),

@@ -15,6 +15,7 @@ let subcommands: [Subcommand] = [
     Subcommand(name: "gemm", summary: "single-precision GEMM GFLOP/s vs numpy (OpenBLAS)", run: GEMMBenchmark.run),
     Subcommand(name: "block", summary: "pre-LN transformer block forward+backward vs PyTorch", run: BlockBenchmark.run),
     Subcommand(name: "tokenize", summary: "CLIP tokenizer captions/s (first pass and cached)", run: TokenizerBenchmark.run),
+    Subcommand(name: "clip", summary: "CLIP encoder throughput: images/s and captions/s", run: CLIPBenchmark.run),
 ]
 
 @MainActor func usage() -> String {
