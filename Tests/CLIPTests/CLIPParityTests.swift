@@ -100,6 +100,17 @@ struct CLIPParityTests {
             expectClose(token0.scalars, reference.floats("image", "last_hidden_state_token0_first8"), absolute: 1e-4, relative: 1e-4, "image token 0")
             let pooled = model.visual.postNorm(encoded.select(axis: 1, index: 0)).slice(axis: 1, 0..<8)
             expectClose(pooled.scalars, reference.floats("image", "pooler_output_first8"), absolute: 1e-4, relative: 1e-4, "image pooler")
+
+            let ids = reference.ids
+            let text = model.text
+            let hidden = text.finalNorm(text.transformer(text.tokenEmbedding(ids) + text.positions, causal: true))   // [3, 77, 64]
+            expectClose(hidden.select(axis: 1, index: 0).slice(axis: 1, 0..<8).scalars,
+                        reference.floats("text", "last_hidden_state_token0_first8"), absolute: 1e-4, relative: 1e-4, "text token 0")
+            let endPositions = reference.json["eot_positions"] as! [Int]
+            let endRows = Tensor.stack(endPositions.enumerated().map { row, position in
+                hidden.select(axis: 0, index: row).select(axis: 0, index: position).slice(axis: 0, 0..<8)
+            })
+            expectClose(endRows.scalars, reference.floats("text", "last_hidden_state_eot_first8"), absolute: 1e-4, relative: 1e-4, "text EOT")
         }
     }
 }
