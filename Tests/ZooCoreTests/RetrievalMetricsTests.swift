@@ -1,0 +1,47 @@
+import Testing
+import ZooCore
+
+@Suite("Retrieval metrics")
+struct RetrievalMetricsTests {
+    @Test("ranks, recalls, median and mean rank of a hand-computed 4×4 matrix")
+    func handComputed() {
+        // Text 0 finds video 0 first; text 1 ranks its video second; text 2 fourth; text 3 first.
+        let similarity: [Float] = [
+            0.9, 0.1, 0.2, 0.3,
+            0.8, 0.7, 0.1, 0.0,
+            0.5, 0.6, 0.1, 0.7,
+            0.0, 0.1, 0.2, 0.9,
+        ]
+        let metrics = RetrievalMetrics(similarity: similarity, texts: 4, videos: 4, videoOfText: [0, 1, 2, 3])
+        #expect(metrics.textToVideo.recallAt1 == 50)
+        #expect(metrics.textToVideo.recallAt5 == 100)
+        #expect(metrics.textToVideo.medianRank == 1.5)       // ranks 0, 1, 3, 0 → median 0.5, +1
+        #expect(metrics.textToVideo.meanRank == 2)           // mean 1, +1
+        // Columns: video 0's caption (0.9) is first; video 1's (0.7) beats {0.1, 0.6, 0.1}.
+        // Video 2: 0.1 vs {0.2, 0.1, 0.2} → 3 others ≥ → rank 3. Video 3: 0.9 vs {0.3, 0.0, 0.7} → rank 0.
+        #expect(metrics.videoToText.recallAt1 == 75)
+        #expect(metrics.videoToText.meanRank == 1.75)
+    }
+
+    @Test("ties count against the model: a constant similarity gets the worst rank")
+    func ties() {
+        let metrics = RetrievalMetrics(similarity: [Float](repeating: 1, count: 9), texts: 3, videos: 3, videoOfText: [0, 1, 2])
+        #expect(metrics.textToVideo.recallAt1 == 0)
+        #expect(metrics.textToVideo.medianRank == 3)
+        let partial = RetrievalMetrics(similarity: [1, 1, 0, 0, 1, 0, 0, 0, 1], texts: 3, videos: 3, videoOfText: [0, 1, 2])
+        #expect(partial.textToVideo.recallAt1 == Double(200) / 3)   // text 0 ties with video 1 → rank 1
+    }
+
+    @Test("several captions per video: video-to-text takes the best-ranked caption")
+    func multipleCaptions() {
+        // Texts 0 and 1 describe video 0, text 2 video 1.
+        let similarity: [Float] = [0.2, 0.9, 0.8, 0.1, 0.3, 0.7]
+        let metrics = RetrievalMetrics(similarity: similarity, texts: 3, videos: 2, videoOfText: [0, 0, 1])
+        #expect(metrics.textToVideo.queries == 3 && metrics.videoToText.queries == 2)
+        #expect(metrics.textToVideo.recallAt1 == Double(200) / 3)     // text 0 misses
+        // Video 0: its best caption, text 1 (0.8), beats text 2 (0.3); text 0 (0.2) does not count
+        // against it. Video 1: text 0 (0.9) outscores its caption, text 2 (0.7).
+        #expect(metrics.videoToText.recallAt1 == 50)
+        #expect(metrics.videoToText.meanRank == 1.5)
+    }
+}
