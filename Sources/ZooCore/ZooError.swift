@@ -4,7 +4,6 @@ import ZooManifest
 /// Something a user asked for that cannot work, explained.
 public enum ZooError: Error, CustomStringConvertible, Equatable {
     case missingTap(Tap, producer: String, available: Set<Tap>)
-    case missingInput(String, available: [String])
     case familyMismatch(String, Family, String, Family)
     case incompatibleCombination([String])
     case invalidConfig(entry: String, key: String, problem: String)
@@ -15,8 +14,6 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .missingTap(tap, producer, available):
             return "\(producer) does not expose '\(tap)'; it exposes \(available.sorted().map(\.rawValue).joined(separator: ", ")). Choose a loss that uses those taps, or a model that exposes '\(tap)' (`zoo info NAME` lists taps)."
-        case let .missingInput(key, available):
-            return "the batch has no input '\(key)' (it has \(available.sorted().joined(separator: ", "))). Is the model paired with data of another task?"
         case let .familyMismatch(first, firstFamily, second, secondFamily):
             return "\(first) is a \(firstFamily.rawValue) model but \(second) is \(secondFamily.rawValue): a combination must stay within one task family."
         case let .incompatibleCombination(problems):

@@ -25,13 +25,25 @@ public struct Batch {
 
     /// A float input, or an error naming the key and what the batch has.
     public func tensor(_ key: String) throws -> Tensor {
-        guard let value = tensors[key] else { throw ZooError.missingInput(key, available: Array(tensors.keys) + Array(integers.keys)) }
+        guard let value = tensors[key] else { throw BatchError.missingInput(key, available: Array(tensors.keys) + Array(integers.keys)) }
         return value
     }
 
     /// An integer input, or an error naming the key and what the batch has.
     public func integers(_ key: String) throws -> IntTensor {
-        guard let value = integers[key] else { throw ZooError.missingInput(key, available: Array(tensors.keys) + Array(integers.keys)) }
+        guard let value = integers[key] else { throw BatchError.missingInput(key, available: Array(tensors.keys) + Array(integers.keys)) }
         return value
+    }
+}
+
+/// A batch lacks an input a model needs.
+public enum BatchError: Error, CustomStringConvertible, Equatable {
+    case missingInput(String, available: [String])
+
+    public var description: String {
+        switch self {
+        case let .missingInput(key, available):
+            return "the batch has no input '\(key)' (it has \(available.sorted().joined(separator: ", "))). Is the model paired with data of another task?"
+        }
     }
 }
