@@ -45,6 +45,12 @@ public protocol ZooModel: Module {
     /// A random batch of `size` examples with the shapes this model expects (registry-driven
     /// tests, benchmarks, FLOP counts).
     func exampleBatch(size: Int, seed: UInt64) -> Batch
+    /// Called after every optimizer step (CLIP clamps its logit scale here). Default: nothing.
+    func didUpdateParameters()
+}
+
+extension ZooModel {
+    public func didUpdateParameters() {}
 }
 
 /// A contrastive image/video–text model (CLIP and its descendants): two encoders whose

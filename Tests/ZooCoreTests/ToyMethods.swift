@@ -22,7 +22,8 @@ final class ToyClassifier: Module, ZooModel {
     }
 
     func forward(_ batch: Batch) throws -> Outputs {
-        let features = hidden(try batch.tensor("inputs")).relu()
+        // Dropout makes the random state part of what a resumed run must restore.
+        let features = hidden(try batch.tensor("inputs")).relu().dropout(0.2, training: isTraining)
         return Outputs([.features: features, .logits: output(features)])
     }
 

@@ -94,7 +94,28 @@ public final class CLIPModel: Module, ContrastiveModel {
     }
 
     /// CLIP4Clip's clamp of the logit scale to [0, ln 100], applied after optimizer steps.
+    public func didUpdateParameters() { clampLogitScale() }
+
     public func clampLogitScale() {
         logitScale.withUnsafeMutableBufferPointer { $0[0] = Swift.min(Swift.max($0[0], 0), Float(Foundation.log(100.0))) }
+    }
+}
+
+extension CLIPModel: RetrievalModel {
+    /// One normalised sentence vector per caption.
+    public func encodeCaptions(_ ids: IntTensor) throws -> [Tap: Tensor] {
+        [.textEmbedding: encodeText(ids).sentence.l2Normalized()]
+    }
+
+    /// One normalised, mean-pooled vector per video.
+    public func encodeVideos(_ frames: Tensor, kind: VideoFrames.Kind, mask: Tensor) throws -> [Tap: Tensor] {
+        let video = kind == .features ? VideoFeatures(frames: frames, mask: mask) : encodeVideo(pixels: frames, mask: mask)
+        return [.videoEmbedding: CLIPModel.meanPooledEmbedding(video)]
+    }
+
+    /// Cosine similarity (the logit scale does not change ranks).
+    public func score(captions: [Tap: Tensor], videos: [Tap: Tensor]) throws -> Tensor {
+        Tensor.matmul(try Outputs(captions).require(.textEmbedding, from: "CLIP"),
+                      try Outputs(videos).require(.videoEmbedding, from: "CLIP"), transposeB: true)
     }
 }

@@ -1,0 +1,75 @@
+// Deterministic batches: batch `i` of epoch `e` depends only on (seed, e, i), so a resumed run
+// sees exactly the batches an uninterrupted one would.
+import ZooData
+import ZooTensor
+
+/// Training data as numbered batches.
+public protocol BatchSource {
+    /// What it is, for logs.
+    var name: String { get }
+    /// Examples in one epoch.
+    var examplesPerEpoch: Int { get }
+    /// Batches in one epoch (the last partial batch is dropped: contrastive losses need peers).
+    func batchesPerEpoch(batchSize: Int) -> Int
+    /// Batch `index` of `epoch` under `seed`.
+    func batch(epoch: Int, index: Int, batchSize: Int, seed: UInt64) throws -> Batch
+}
+
+/// A seeded permutation of `0..<count` for one epoch (Fisher–Yates on xoshiro256**).
+public func epochPermutation(count: Int, epoch: Int, seed: UInt64) -> [Int] {
+    var generator = RandomGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(epoch) &+ 1)
+    var order = Array(0..<count)
+    if count > 1 {
+        for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, generator.nextInt(below: i + 1)) }
+    }
+    return order
+}
+
+/// Caption–video pairs of a retrieval split, tokenized and stacked.
+///
+/// Batches hold `text.ids` `[B, T]`, `video.pixels` `[B, F, 3, S, S]` or `video.features`
+/// `[B, F, D]`, `video.mask` `[B, F]`, `video.index` `[B]`; `indices` are caption indices.
+public struct RetrievalBatcher: BatchSource {
+    public let source: any RetrievalSource
+    public let tokenizer: CLIPTokenizer
+    public let contextLength: Int
+
+    public init(source: any RetrievalSource, tokenizer: CLIPTokenizer, contextLength: Int) {
+        self.source = source
+        self.tokenizer = tokenizer
+        self.contextLength = contextLength
+    }
+
+    public var name: String { source.name }
+    public var examplesPerEpoch: Int { source.captions.count }
+    public func batchesPerEpoch(batchSize: Int) -> Int { source.captions.count / Swift.max(batchSize, 1) }
+
+    public func batch(epoch: Int, index: Int, batchSize: Int, seed: UInt64) throws -> Batch {
+        let order = epochPermutation(count: source.captions.count, epoch: epoch, seed: seed)
+        return try batch(captionIndices: Array(order[(index * batchSize)..<((index + 1) * batchSize)]))
+    }
+
+    /// The batch of these captions with their videos.
+    public func batch(captionIndices: [Int]) throws -> Batch {
+        let captions = captionIndices.map { source.captions[$0] }
+        let ids = try tokenizer.encode(captions.map(\.text), truncate: true, contextLength: contextLength)
+        let (frames, kind, mask) = try videos(captions.map(\.video))
+        return Batch(tensors: [kind == .pixels ? "video.pixels" : "video.features": frames, "video.mask": mask],
+                     integers: ["text.ids": ids, "video.index": IntTensor(captions.map(\.video))],
+                     indices: captionIndices)
+    }
+
+    /// Videos stacked: frames `[B, F, ...]`, their kind, and the mask `[B, F]`.
+    public func videos(_ indices: [Int]) throws -> (Tensor, VideoFrames.Kind, Tensor) {
+        let items = try indices.map { try source.video($0) }
+        let frames = source.framesPerVideo
+        var mask = [Float](repeating: 0, count: indices.count * frames)
+        for (row, item) in items.enumerated() { for f in 0..<item.validFrames { mask[row * frames + f] = 1 } }
+        return (Tensor.stack(items.map(\.values)), items.first?.kind ?? .pixels, Tensor(mask, shape: [indices.count, frames]))
+    }
+
+    /// Token ids of these captions.
+    public func captionIDs(_ indices: [Int]) throws -> IntTensor {
+        try tokenizer.encode(indices.map { source.captions[$0].text }, truncate: true, contextLength: contextLength)
+    }
+}

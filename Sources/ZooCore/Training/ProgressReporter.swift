@@ -1,0 +1,65 @@
+// Progress for people (a one-line bar on a terminal, periodic plain lines otherwise) and for
+// scripts (a JSONL log with one object per step and per evaluation).
+import Foundation
+
+/// Writes progress to stderr and the JSONL log.
+public final class ProgressReporter {
+    let isTerminal: Bool
+    let log: FileHandle?
+    let started = Date()
+    var lastLine = Date.distantPast
+    public var quiet = false
+
+    /// - logURL: the JSONL file (created or appended to).
+    public init(logURL: URL?, isTerminal: Bool = isatty(STDERR_FILENO) != 0) throws {
+        self.isTerminal = isTerminal
+        if let logURL {
+            if !FileManager.default.fileExists(atPath: logURL.path) {
+                FileManager.default.createFile(atPath: logURL.path, contents: nil)
+            }
+            let handle = try FileHandle(forWritingTo: logURL)
+            try handle.seekToEnd()
+            log = handle
+        } else {
+            log = nil
+        }
+    }
+
+    deinit { try? log?.close() }
+
+    /// One JSON object per line, keys sorted so logs diff cleanly.
+    public func record(_ object: [String: Any]) {
+        guard let log, let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+        log.write(data + Data("\n".utf8))
+    }
+
+    /// The progress line for `step` of `total`.
+    public func step(_ step: Int, of total: Int, loss: Float, examplesPerSecond: Double) {
+        guard !quiet else { return }
+        let fraction = Double(step) / Double(Swift.max(total, 1))
+        let elapsed = Date().timeIntervalSince(started)
+        let eta = fraction > 0 ? elapsed / fraction - elapsed : 0
+        let text = String(format: "step %d/%d  loss %.4f  %.1f ex/s  elapsed %@  eta %@", step, total, loss, examplesPerSecond,
+                          Self.duration(elapsed), Self.duration(eta))
+        if isTerminal {
+            let width = 24, filled = Int(fraction * Double(width))
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            FileHandle.standardError.write(Data("\r[\(bar)] \(text)\u{1B}[K".utf8))
+            if step == total { FileHandle.standardError.write(Data("\n".utf8)) }
+        } else if Date().timeIntervalSince(lastLine) >= 10 || step == total || step == 1 {
+            lastLine = Date()
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        }
+    }
+
+    /// A line that interrupts the bar (evaluations, checkpoints).
+    public func note(_ text: String) {
+        guard !quiet else { return }
+        FileHandle.standardError.write(Data(((isTerminal ? "\r\u{1B}[K" : "") + text + "\n").utf8))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s % 3600 / 60) : String(format: "%dm%02ds", s / 60, s % 60)
+    }
+}

@@ -1,0 +1,186 @@
+// The generic training loop: student forward, optional frozen teacher, task loss plus weighted
+// distillation losses, backward, optimizer step, log, evaluate, checkpoint — resumable exactly.
+import Foundation
+import ZooNN
+import ZooTensor
+
+/// Why training stopped early.
+public enum TrainingError: Error, CustomStringConvertible {
+    case nonFiniteLoss(step: Int, parts: [String: Float], checkpoint: String?)
+    case outputExists(String)
+    case nothingToResume(String)
+    case emptyData(String, batchSize: Int)
+
+    public var description: String {
+        switch self {
+        case let .nonFiniteLoss(step, parts, checkpoint):
+            let detail = parts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            return "the loss became non-finite at step \(step) (\(detail)); training stopped. "
+                + (checkpoint.map { "The last good checkpoint is kept at \($0). " } ?? "")
+                + "Lower the learning rate (--lr) or check the inputs."
+        case let .outputExists(path):
+            return "\(path) already holds a run. Pass --resume to continue it, or choose another --out."
+        case let .nothingToResume(path):
+            return "--resume found no checkpoint at \(path). Start without --resume, or point --out at the run to continue."
+        case let .emptyData(name, batchSize):
+            return "\(name) has fewer examples than one batch of \(batchSize). Lower --batch-size."
+        }
+    }
+}
+
+/// What a finished run reports.
+public struct TrainingSummary {
+    public var steps: Int
+    public var finalLoss: Float
+    public var seconds: Double
+    public var bestMetric: Double?
+    public var lastEvaluation: [String: Any]?
+    public var checkpointDirectory: URL?
+}
+
+public final class Trainer {
+    public let modelName: String
+    public let model: any ZooModel
+    public let teacher: (any ZooModel)?
+    public let losses: [(name: String, loss: any DistillationLoss, weight: Float)]
+    public let taskWeight: Float
+    public let recipe: TrainingRecipe
+    public let data: any BatchSource
+    /// Evaluates the model: the number that picks the best checkpoint (higher is better) and a JSON object.
+    public var evaluate: ((any ZooModel) throws -> (primary: Double, report: [String: Any]))?
+    /// Where `last.safetensors`, `best.safetensors` and `log.jsonl` go; nil keeps nothing on disk.
+    public var outputDirectory: URL?
+    /// Stop (with a checkpoint) after this many steps of the planned total: an interruption.
+    public var stopAfter: Int?
+    public var progress: ProgressReporter?
+
+    public init(modelName: String, model: any ZooModel, teacher: (any ZooModel)? = nil,
+                losses: [(name: String, loss: any DistillationLoss, weight: Float)] = [], taskWeight: Float = 1,
+                recipe: TrainingRecipe, data: any BatchSource) {
+        self.modelName = modelName
+        self.model = model
+        self.teacher = teacher
+        self.losses = losses
+        self.taskWeight = taskWeight
+        self.recipe = recipe
+        self.data = data
+    }
+
+    /// Total optimizer steps the schedule is planned over.
+    public var plannedSteps: Int {
+        recipe.steps ?? recipe.epochs * data.batchesPerEpoch(batchSize: recipe.batchSize)
+    }
+
+    /// Trains from scratch, or continues `last.safetensors` in the output directory when `resume`.
+    public func run(resume: Bool = false) throws -> TrainingSummary {
+        let batchesPerEpoch = data.batchesPerEpoch(batchSize: recipe.batchSize)
+        guard batchesPerEpoch > 0 else { throw TrainingError.emptyData(data.name, batchSize: recipe.batchSize) }
+        let total = plannedSteps
+        let optimizer = recipe.makeOptimizer(for: [("", model)] + losses.map { ("loss.\($0.name).", $0.loss) }, totalSteps: total)
+        let lossModules = losses.map { ($0.name, $0.loss as Module) }
+        teacher?.eval()
+        var state = TrainerState(model: modelName, step: 0, totalSteps: total, epoch: 0, batchInEpoch: 0,
+                                 randomState: RandomGenerator(seed: recipe.seed ^ 0xD1B5_4A32_D192_ED03).stateStrings,
+                                 bestMetric: nil, bestStep: nil, recipe: recipe)
+        let lastURL = outputDirectory?.appendingPathComponent("last.safetensors")
+        if let lastURL {
+            try FileManager.default.createDirectory(at: outputDirectory!, withIntermediateDirectories: true)
+            let exists = FileManager.default.fileExists(atPath: lastURL.path)
+            if resume {
+                guard exists else { throw TrainingError.nothingToResume(lastURL.path) }
+                state = try TrainingCheckpoint.load(from: lastURL, model: model, optimizer: optimizer, losses: lossModules)
+                guard state.model == modelName, state.recipe == recipe, state.totalSteps == total else {
+                    throw CheckpointError.differentRun(lastURL.lastPathComponent, expected: "\(modelName), \(total) steps",
+                                                       found: "\(state.model), \(state.totalSteps) steps")
+                }
+                progress?.note("resuming \(modelName) at step \(state.step) of \(total)")
+            } else if exists {
+                throw TrainingError.outputExists(outputDirectory!.path)
+            }
+        } else if resume {
+            throw TrainingError.nothingToResume("(no output directory)")
+        }
+        var generator = RandomGenerator(stateStrings: state.randomState) ?? RandomGenerator(seed: recipe.seed)
+        let started = Date()
+        var lastLoss: Float = .nan
+        var lastEvaluation: [String: Any]?
+        let stopAt = Swift.min(total, stopAfter ?? total)
+        model.train()
+
+        while state.step < stopAt {
+            let batchStart = Date()
+            let batch = try data.batch(epoch: state.epoch, index: state.batchInEpoch, batchSize: recipe.batchSize, seed: recipe.seed)
+            let (loss, parts) = try GlobalRandom.$stream.withValue(GlobalRandom.Stream(seed: 0)) { () throws -> (Tensor, [String: Float]) in
+                GlobalRandom.stream.generator = generator
+                defer { generator = GlobalRandom.stream.generator }
+                return try lossOfBatch(batch)
+            }
+            guard loss.item.isFinite else {
+                let kept = lastURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0.path : nil }
+                throw TrainingError.nonFiniteLoss(step: state.step + 1, parts: parts, checkpoint: kept)
+            }
+            optimizer.zeroGrad()
+            loss.backward()
+            let scheduled = recipe.schedule.multiplier(step: state.step, totalSteps: total)
+            if !recipe.optimizerSchedulesItself {
+                if recipe.gradientClip > 0 { clipGradientNorm(optimizer.parameters.map(\.tensor), maxNorm: recipe.gradientClip) }
+                optimizer.learningRate = recipe.learningRate * scheduled
+            }
+            noGrad { optimizer.step() }
+            model.didUpdateParameters()
+
+            state.step += 1
+            state.batchInEpoch += 1
+            if state.batchInEpoch == batchesPerEpoch { state.epoch += 1; state.batchInEpoch = 0 }
+            lastLoss = loss.item
+            let rate = Double(recipe.batchSize) / Date().timeIntervalSince(batchStart)
+            progress?.record(["step": state.step, "epoch": state.epoch, "loss": Double(lastLoss),
+                              "parts": parts.mapValues(Double.init), "lr": Double(recipe.learningRate * scheduled),
+                              "examples_per_second": rate])
+            progress?.step(state.step, of: total, loss: lastLoss, examplesPerSecond: rate)
+
+            let endOfEpoch = state.batchInEpoch == 0
+            let evaluateNow = evaluate != nil && (state.step == total
+                || (recipe.evaluateEvery > 0 && state.step % recipe.evaluateEvery == 0))
+            if evaluateNow, let evaluate {
+                let (primary, report) = try evaluate(model)
+                model.train()
+                lastEvaluation = report
+                progress?.record(["step": state.step, "evaluation": report])
+                progress?.note("step \(state.step): \(report["summary"] as? String ?? "primary \(primary)")")
+                if state.bestMetric.map({ primary > $0 }) ?? true {
+                    state.bestMetric = primary
+                    state.bestStep = state.step
+                    if let directory = outputDirectory {
+                        state.randomState = generator.stateStrings
+                        try TrainingCheckpoint.save(to: directory.appendingPathComponent("best.safetensors"), state: state,
+                                                    model: model, optimizer: optimizer, losses: lossModules)
+                    }
+                }
+            }
+            if let lastURL, endOfEpoch || state.step == stopAt {
+                state.randomState = generator.stateStrings
+                try TrainingCheckpoint.save(to: lastURL, state: state, model: model, optimizer: optimizer, losses: lossModules)
+            }
+        }
+        return TrainingSummary(steps: state.step, finalLoss: lastLoss, seconds: Date().timeIntervalSince(started),
+                               bestMetric: state.bestMetric, lastEvaluation: lastEvaluation, checkpointDirectory: outputDirectory)
+    }
+
+    /// Task loss plus weighted distillation losses for one batch, with the parts by name.
+    func lossOfBatch(_ batch: Batch) throws -> (Tensor, [String: Float]) {
+        let outputs = try model.forward(batch)
+        let task = try model.taskLoss(outputs, batch: batch)
+        var total = task * taskWeight
+        var parts = ["task": task.item]
+        if let teacher {
+            let teacherOutputs = try noGrad { try teacher.forward(batch) }
+            for (name, loss, weight) in losses {
+                let value = try loss.loss(student: outputs, teacher: teacherOutputs, batch: batch)
+                parts[name] = value.item
+                total = total + value * weight
+            }
+        }
+        return (total, parts)
+    }
+}
