@@ -18,5 +18,7 @@ func zooCommands(manifest: Manifest, registry: Registry) -> [any Command] {
         InfoCommand(manifest: manifest, details: { try runtimeDetails(for: $0, registry: registry) }),
         TokenizeCommand(),
         EmbedCommand(registry: registry),
+        TrainCommand(registry: registry),
+        EvalCommand(registry: registry),
     ]
 }

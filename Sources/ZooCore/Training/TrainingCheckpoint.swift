@@ -1,6 +1,7 @@
 // Checkpoints that resume exactly: model, optimizer and loss state as tensors, the trainer's
 // position and random state as metadata, all in one safetensors file written atomically.
 import Foundation
+import ZooManifest
 import ZooNN
 import ZooTensor
 
@@ -79,5 +80,24 @@ extension RandomGenerator {
         guard values.count == 4 else { return nil }
         self.init(seed: 0)
         state = (values[0], values[1], values[2], values[3])
+    }
+}
+
+extension Registry {
+    /// Builds `name` from weights at `url`: a training checkpoint written by `zoo train` (its
+    /// `model/` tensors are loaded strictly into a model built from the config), or any weights
+    /// format the model's registration accepts (see `createPretrained`).
+    public func createFromWeights(_ name: String, weights url: URL, overrides: JSONNode? = nil) throws -> Module {
+        if let file = try? SafetensorsFile(contentsOf: url), file.metadata[TrainingCheckpoint.metadataKey] != nil {
+            let module = try create(name, overrides: overrides)
+            let prefix = "model/"
+            var state: [String: Tensor] = [:]
+            for entry in file.entries where entry.name.hasPrefix(prefix) {
+                state[String(entry.name.dropFirst(prefix.count))] = try file.tensor(entry.name)
+            }
+            try module.load(state: state, source: url.lastPathComponent)
+            return module
+        }
+        return try createPretrained(name, weights: url, overrides: overrides)
     }
 }

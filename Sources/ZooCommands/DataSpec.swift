@@ -1,0 +1,45 @@
+// `--data`: which dataset a command trains or evaluates on.
+import Foundation
+import ZooCommandLine
+import ZooCore
+import ZooData
+import ZooManifest
+
+/// A parsed `--data` value: `synthvtt` (embedded), `msrvtt:DIR` or `features:DIR`.
+public enum DataSpec: Equatable, CustomStringConvertible {
+    case synthvtt
+    case msrvtt(String)
+    case features(String)
+
+    public static let examples = ["synthvtt", "msrvtt:DIR", "features:DIR"]
+
+    public init(_ text: String) throws {
+        if text == "synthvtt" { self = .synthvtt; return }
+        if let colon = text.firstIndex(of: ":") {
+            let kind = String(text[..<colon]), path = String(text[text.index(after: colon)...])
+            guard !path.isEmpty else { throw UsageError("--data \(text): give a directory after '\(kind):'") }
+            switch kind {
+            case "msrvtt": self = .msrvtt(path); return
+            case "features": self = .features(path); return
+            default: break
+            }
+        }
+        throw UsageError("unknown --data \"\(text)\"; use one of \(Self.examples.joined(separator: ", "))."
+                         + Suggestions.didYouMean(text, in: ["synthvtt", "msrvtt", "features"]))
+    }
+
+    public var description: String {
+        switch self {
+        case .synthvtt: return "synthvtt"
+        case let .msrvtt(path): return "msrvtt:\(path)"
+        case let .features(path): return "features:\(path)"
+        }
+    }
+}
+
+/// The splits a run uses.
+public struct DataSplits {
+    public var train: any RetrievalSource
+    public var validation: (any RetrievalSource)?
+    public var test: any RetrievalSource
+}

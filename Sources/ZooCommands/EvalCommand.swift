@@ -1,0 +1,61 @@
+// `zoo eval`: retrieval metrics of a checkpoint on a dataset's test split.
+import Foundation
+import ZooCommandLine
+import ZooCore
+import ZooData
+
+/// `zoo eval MODEL --weights CKPT [--data D] [--split test|validation] [--json]`
+public struct EvalCommand: Command {
+    let registry: Registry
+    public init(registry: Registry) { self.registry = registry }
+
+    public var name: String { "eval" }
+    public var summary: String { "Evaluate a checkpoint: R@1/5/10, MdR, MnR in both directions" }
+
+    public var arguments: ArgumentSpec {
+        ArgumentSpec(
+            options: [
+                .value("weights", valueName: "CKPT", help: "A zoo train checkpoint, or weights in any format the model loads"),
+                .value("data", valueName: "D", help: "synthvtt (default), msrvtt:DIR or features:DIR"),
+                .value("split", valueName: "NAME", help: "test (default) or validation"),
+                .value("frames", valueName: "F", help: "Frames per video (default: the dataset's)"),
+                .value("seed", valueName: "S", help: "Seed of the generated data (synthvtt; default 0)"),
+                .repeated("set", valueName: "KEY=VALUE", help: "Config override the weights cannot tell"),
+                .flag("json", help: "Print the evaluation as JSON"),
+            ],
+            positionals: [PositionalSpec("MODEL", help: "The registry name the weights belong to")])
+    }
+
+    public var discussion: String {
+        """
+        Captions and videos are encoded once; the score matrix is computed in blocks, so memory stays
+        bounded on large test sets. Ties count against the model.
+
+        Example:
+          zoo eval clip-tiny --weights runs/clip-tiny-seed0/best.safetensors --data synthvtt --json
+        """
+    }
+
+    public func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        guard let weights = arguments.value("weights") else { throw UsageError("--weights CKPT is required") }
+        let setup = try RunSetup(arguments: arguments, registry: registry, forTraining: false, weights: weights)
+        let split: any RetrievalSource
+        switch arguments.value("split") ?? "test" {
+        case "test": split = setup.splits.test
+        case "validation", "val":
+            guard let validation = setup.splits.validation else { throw RuntimeError("this dataset has no validation split") }
+            split = validation
+        case let other: throw UsageError("unknown --split \"\(other)\"; use test or validation")
+        }
+        let evaluation = try RetrievalEvaluator(batcher: setup.batcher(for: split))
+            .evaluate(try RunSetup.retrievalModel(setup.model, name: setup.modelName))
+        if arguments.flag("json") {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            console.write(String(decoding: try encoder.encode(evaluation), as: UTF8.self) + "\n")
+        } else {
+            console.write(EvaluationTable.render(evaluation, split: split.name))
+        }
+        return ExitStatus.success
+    }
+}

@@ -1,0 +1,21 @@
+// The human form of a retrieval evaluation.
+import Foundation
+import ZooCommandLine
+import ZooCore
+
+enum EvaluationTable {
+    static func render(_ evaluation: RetrievalEvaluation, split: String) -> String {
+        func row(_ name: String, _ m: RankMetrics) -> [String] {
+            [name, String(format: "%.1f", m.recallAt1), String(format: "%.1f", m.recallAt5), String(format: "%.1f", m.recallAt10),
+             String(format: "%.1f", m.medianRank), String(format: "%.1f", m.meanRank), "\(m.queries)"]
+        }
+        let table = TextTable(headers: ["DIRECTION", "R@1", "R@5", "R@10", "MdR", "MnR", "QUERIES"],
+                              rows: [row("text→video", evaluation.metrics.textToVideo), row("video→text", evaluation.metrics.videoToText)])
+        var text = "\(split)\n" + table.render()
+        if let r1 = evaluation.temporalR1, let accuracy = evaluation.temporalPairAccuracy {
+            text += String(format: "temporal hard negatives (%d pairs): R@1 %.1f, own video above its order-swapped twin %.1f%%\n",
+                           evaluation.temporalPairs, r1, accuracy)
+        }
+        return text
+    }
+}
