@@ -101,7 +101,7 @@ public enum GEMM {
         }
         let need = gemmSerialWorkspaceFloats(m: pr.m, n: pr.n, k: pr.k, transposeB: pr.transposeB)
         let queue = GEMMBatchQueue(batch: batch, workers: workers)
-        Threading.parallelFor(workers) { _ in
+        Threading.parallelFor(workers, threads: workers) { _ in
             let ws = GEMMWorkspacePool.shared.acquire(floats: need)
             defer { GEMMWorkspacePool.shared.release(ws) }
             while let range = queue.next() {

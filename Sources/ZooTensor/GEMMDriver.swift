@@ -14,7 +14,8 @@ struct GEMMProblem {
     var c: UnsafeMutablePointer<Float>, ldc: Int
 }
 
-/// Cache blocking sizes. Measured on AVX2 machines (PERF.md): KC 384 beat 256 by ~10%.
+/// Cache blocking sizes. On Zen 3 (PERF.md) KC 384 beat 256 by ~10%; on a Xeon VM (2 MB L2)
+/// KC 256..512, MC 72..144 and NC 2048..4096 were all within noise of each other.
 /// `ZOO_GEMM_KC`, `ZOO_GEMM_MC`, `ZOO_GEMM_NC` override them, for tuning experiments only.
 enum GEMMBlocking {
     static let kc: Int = env("ZOO_GEMM_KC", 384)

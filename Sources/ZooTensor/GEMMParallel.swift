@@ -13,7 +13,8 @@ import Darwin
 // is a list of tasks in phases — "pack these B panels", then "pack these A rows and multiply
 // them by the packed B block" — that workers claim in order under a lock. A task waits only for
 // the earlier phases, whose remaining tasks were all claimed by threads that are running, so
-// nothing deadlocks even when Dispatch runs the workers one after another on a busy machine.
+// nothing deadlocks even when a worker starts late or never (a busy machine): whoever runs
+// does all the work. One lock round trip per task (tens of microseconds of work or more).
 
 final class GEMMParallelJob: @unchecked Sendable {
     private struct Task {
@@ -82,7 +83,7 @@ final class GEMMParallelJob: @unchecked Sendable {
         let workspace = GEMMWorkspacePool.shared.acquire(floats: plan.bFloats &+ threads &* plan.workerFloats)
         defer { GEMMWorkspacePool.shared.release(workspace) }
         let base = workspace.base
-        Threading.parallelFor(threads) { worker in
+        Threading.parallelFor(threads, threads: threads) { worker in
             self.work(workspace: base + (self.plan.bFloats &+ worker &* self.plan.workerFloats), packedB: base)
         }
     }
@@ -116,8 +117,9 @@ final class GEMMParallelJob: @unchecked Sendable {
         }
     }
 
-    /// Waits (spinning, yielding the core) until the first `count` tasks are complete. Tasks
-    /// complete in claim order phase by phase, so this means "all earlier phases are done".
+    /// Waits (spinning, yielding the core) until `count` tasks are complete, where `count` is a
+    /// phase's first index. A task starts only after every earlier phase is complete, so no
+    /// later task can be among the completed ones yet: this means "all earlier phases are done".
     private func waitUntilCompleted(_ count: Int) {
         while true {
             lock.lock()

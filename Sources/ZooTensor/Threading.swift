@@ -28,11 +28,16 @@ public enum Threading {
     /// ~50 us late when idle and often not at all when the other vCPU was busy; waking a parked
     /// thread costs ~30 us; a spinning one joins in about a microsecond.
     public static func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+        parallelFor(count, threads: maxThreads, body)
+    }
+
+    /// `parallelFor` on up to `threads` threads, whatever `maxThreads` says (GEMM's `threads:`).
+    static func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
         if count <= 1 {
             if count == 1 { body(0) }
             return
         }
-        let helpers = min(count, max(1, maxThreads)) - 1
+        let helpers = min(count, max(1, threads)) - 1
         if helpers == 0 {
             for i in 0..<count { body(i) }
             return
@@ -113,7 +118,8 @@ private final class ParallelJob: @unchecked Sendable {
 
 /// Helper blocks on the global Dispatch queue. After helping, a block keeps polling for new
 /// jobs for a short while before it returns its thread to Dispatch; `post` starts new blocks
-/// only for the helpers that no polling block can provide.
+/// only for the helpers that no polling block can provide. Polling yields the core on every
+/// round, so a busy machine's other processes are not starved.
 private final class HelperPool: @unchecked Sendable {
     static let shared = HelperPool()
 
@@ -160,9 +166,11 @@ private final class HelperPool: @unchecked Sendable {
                     // Work arrived: this block takes part, whether or not the poster counted on it.
                     if idle > 0 { idle -= 1 }
                     found = true
-                } else if DispatchTime.now().uptimeNanoseconds &- start > spinNanoseconds, idle > 0 {
-                    // Time is up and no poster counted on this block: give the thread back.
-                    idle -= 1
+                } else if DispatchTime.now().uptimeNanoseconds &- start > spinNanoseconds {
+                    // Time is up: give the thread back. (If a `post` counted on this block and
+                    // its job is already done, `idle` is 0 here; the count only steers how many
+                    // blocks `post` starts, never correctness: callers always finish their jobs.)
+                    if idle > 0 { idle -= 1 }
                     lock.unlock()
                     return
                 }

@@ -155,7 +155,7 @@ enum GEMMBenchmark {
         var lines = [
             "GEMM float32, C[m,n] = op(A)[m,k] * op(B)[k,n]; NT: B stored [n,k], TN: A stored [k,m]",
             "GFLOP/s = 2*batch*m*n*k / time; \(best ? "best" : "median") of \(rounds) interleaved samples (zoo, numpy, zoo, ...)",
-            "reference: " + (referenceInfo.map { "numpy \($0)" + (coreType.map { ", forced core \($0)" } ?? "") } ?? "none"),
+            "reference: " + (referenceInfo.map { describeReference($0) + (coreType.map { " (forced by --reference-coretype \($0))" } ?? "") } ?? "none"),
             "",
             "batch     m     n     k  mode  threads   zoo GF/s  numpy GF/s  ratio",
         ]
@@ -168,6 +168,18 @@ enum GEMMBenchmark {
                     + pad(r.threads, 9) + String(format: "%11.1f", r.gflops) + "  " + ref + " " + ratio)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "numpy 2.4.6, scipy-openblas: OpenBLAS 0.3.31 ..., kernel SkylakeX" from the helper's JSON.
+    static func describeReference(_ json: String) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            return "numpy " + json
+        }
+        var text = "numpy \(object["numpy"] ?? "?")"
+        if let blas = object["blas"] { text += ", \(blas)" }
+        if let config = object["blas_config"] as? String, !config.isEmpty { text += " (\(config))" }
+        if let core = object["openblas_core"] { text += ", OpenBLAS kernel in use: \(core)" }
+        return text
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

@@ -17,6 +17,7 @@ func zooCommands(manifest: Manifest, registry: Registry) -> [any Command] {
         ListCommand(manifest: manifest),
         InfoCommand(manifest: manifest, details: { try runtimeDetails(for: $0, registry: registry) }),
         TokenizeCommand(),
+        DataPreviewCommand(),
         EmbedCommand(registry: registry),
         TrainCommand(registry: registry),
         EvalCommand(registry: registry),

@@ -1,6 +1,7 @@
 // GEMM against a naive double-precision reference. Shapes stay small: these run in debug builds,
 // where the SIMD kernel is far slower than in release.
 
+import Dispatch
 import Testing
 
 @testable import ZooTensor
@@ -194,6 +195,24 @@ private var serialPaths: [(Case, [Float], [Float], inout [Float]) -> Void] {
     }
 }
 
+@Test func concurrentCallersGetCorrectResults() {
+    // Pooled packing buffers and job state must not be shared between simultaneous calls. The
+    // products run at once on Dispatch threads; the checks then run on the test's own thread.
+    let t = Case(m: 30, n: 37, k: 21, transposeB: true, beta: 0.5)
+    final class Output: @unchecked Sendable { var c: [Float] = [] }
+    let outputs = (0..<4).map { _ in Output() }  // one box per thread: no shared mutation
+    DispatchQueue.concurrentPerform(iterations: 4) { i in
+        var rng = TestRandom(state: UInt64(40 + i))
+        let a = rng.fill(t.aCount), b = rng.fill(t.bCount)
+        var c = rng.fill(t.cCount)
+        (i % 2 == 0 ? forcedParallel(2) : multiply(threads: 1))(t, a, b, &c)
+        outputs[i].c = c
+    }
+    for i in 0..<4 {
+        check(t, seed: UInt64(40 + i)) { _, _, _, c in c = outputs[i].c }
+    }
+}
+
 @Test func publicEntryPointMatchesOnOneAndTwoThreads() {
     // 2*m*n*k above the threading threshold, so threads: 2 really runs two workers.
     for threads in [1, 2] {
@@ -259,5 +278,40 @@ private var serialPaths: [(Case, [Float], [Float], inout [Float]) -> Void] {
                 }
             }
         }
+    }
+}
+
+@Test func parallelForRunsEveryIterationExactlyOnceEvenNestedAndConcurrently() {
+    // GEMM's threading rests on this: each index once, nested calls and several callers at once.
+    final class Counts: @unchecked Sendable {
+        var values: [Int]
+        init(_ n: Int) { values = [Int](repeating: 0, count: n) }
+    }
+    let outer = 6, inner = 5
+    let counts = Counts(outer * inner)
+    counts.values.withUnsafeMutableBufferPointer { buffer in
+        let p = UncheckedSendable(buffer.baseAddress!)
+        Threading.parallelFor(outer) { i in
+            Threading.parallelFor(inner) { j in p.value[i * inner + j] += 1 }
+        }
+    }
+    #expect(counts.values == [Int](repeating: 1, count: outer * inner))
+    // Several callers at once (as when batched work or other threads call GEMM concurrently).
+    let callers = 4
+    let shared = Counts(callers * 9)
+    shared.values.withUnsafeMutableBufferPointer { buffer in
+        let p = UncheckedSendable(buffer.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: callers) { caller in
+            Threading.parallelFor(9, threads: 2) { p.value[caller * 9 + $0] += 1 }
+        }
+    }
+    #expect(shared.values == [Int](repeating: 1, count: callers * 9))
+    for count in [0, 1, 2, 3, 17] {
+        let seen = Counts(count)
+        seen.values.withUnsafeMutableBufferPointer { buffer in
+            let p = UncheckedSendable(buffer.baseAddress!)
+            Threading.parallelFor(count) { p.value[$0] += 1 }
+        }
+        #expect(seen.values == [Int](repeating: 1, count: count))
     }
 }

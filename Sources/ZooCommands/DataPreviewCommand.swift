@@ -1,0 +1,110 @@
+// `zoo data preview`: a contact sheet of a dataset's videos with their captions, to see what a
+// model is trained and tested on. The first positional is the action so that `zoo data` can
+// grow other actions (stats, export) without another top-level command.
+import Foundation
+import ZooCommandLine
+import ZooData
+import ZooManifest
+
+/// `zoo data preview DATASET [--out FILE] [--videos N] [--seed S] [--split NAME] [--pairs] ...`
+public struct DataPreviewCommand: Command {
+    /// Actions `zoo data` knows.
+    static let actions = ["preview"]
+    /// Datasets that can be previewed.
+    static let datasets = ["synthvtt"]
+
+    public init() {}
+
+    public var name: String { "data" }
+    public var summary: String { "Preview a dataset: a contact sheet of videos and captions" }
+
+    public var arguments: ArgumentSpec {
+        ArgumentSpec(
+            options: [
+                .value("out", valueName: "FILE", help: "Where to write the sheet, .png or .svg (default preview.png)"),
+                .value("videos", valueName: "N", help: "How many videos to show (default 6)"),
+                .value("split", valueName: "NAME", help: "train, val or test (default test)"),
+                .value("seed", valueName: "S", help: "The dataset seed (default 0)"),
+                .value("frames", valueName: "F", help: "Frames per video (default 8)"),
+                .value("size", valueName: "PIXELS", help: "Frame side in pixels (default 32)"),
+                .value("scale", valueName: "K", help: "Enlarge each frame K times, nearest neighbour (default 3)"),
+                .flag("pairs", help: "Show temporal hard-negative pairs, each video next to its twin (val, test)"),
+            ],
+            positionals: [
+                PositionalSpec("ACTION", help: "What to do: preview"),
+                PositionalSpec("DATASET", help: "Which dataset: synthvtt"),
+            ])
+    }
+
+    public var discussion: String {
+        """
+        Each row shows a video's index, its split and temporal twin if any, its captions, and
+        its frames left to right. A .png sheet writes captions in a built-in 5x7 font; a .svg
+        sheet embeds the frames as PNG images and the captions as text.
+
+        Examples:
+          zoo data preview synthvtt
+          zoo data preview synthvtt --split train --videos 4 --out train.svg
+          zoo data preview synthvtt --pairs --videos 8 --seed 7 --out pairs.png
+        """
+    }
+
+    public func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        let action = arguments.positionals[0]
+        guard Self.actions.contains(action) else {
+            throw UsageError("unknown action \"\(action)\" for `zoo data`." + Suggestions.didYouMeanNearest(action, in: Self.actions))
+        }
+        let dataset = arguments.positionals[1].lowercased()
+        guard Self.datasets.contains(dataset) else {
+            throw RuntimeError("unknown dataset \"\(arguments.positionals[1])\"; `zoo data preview` knows \(Self.datasets.joined(separator: ", "))."
+                               + Suggestions.didYouMeanNearest(dataset, in: Self.datasets))
+        }
+        let splitName = arguments.value("split") ?? "test"
+        guard let split = SynthVTT.Split(name: splitName) else {
+            throw UsageError("--split must be train, val or test, got \"\(splitName)\"."
+                             + Suggestions.didYouMean(splitName, in: ["train", "val", "test"]))
+        }
+        let count = try integer(arguments, "videos", default: 6, range: 1...200)
+        let scale = try integer(arguments, "scale", default: 3, range: 1...16)
+        var configuration = SynthVTTConfiguration()
+        configuration.frames = try integer(arguments, "frames", default: configuration.frames, range: 4...64)
+        configuration.imageSize = try integer(arguments, "size", default: configuration.imageSize, range: 16...512)
+        if let text = arguments.value("seed") {
+            guard let seed = UInt64(text) else { throw UsageError("--seed must be a non-negative integer, got \"\(text)\"") }
+            configuration.seed = seed
+        }
+        let out = arguments.value("out") ?? "preview.png"
+        let format = URL(fileURLWithPath: out).pathExtension.lowercased()
+        guard format == "png" || format == "svg" else {
+            throw UsageError("--out must end in .png or .svg, got \"\(out)\"")
+        }
+
+        let source = try SynthVTT.split(split, configuration: configuration)
+        let videos = SynthVTTPreview.videos(in: source, count: count, pairs: arguments.flag("pairs"))
+        guard !videos.isEmpty else {
+            throw RuntimeError(arguments.flag("pairs")
+                ? "\(source.name) has no temporal pairs; use --split test or --split val with --pairs"
+                : "\(source.name) has no videos")
+        }
+        let url = URL(fileURLWithPath: out)
+        if format == "svg" {
+            let text = SynthVTTPreview.svg(source, videos: videos, scale: scale)
+            try Data(text.utf8).write(to: url, options: .atomic)
+        } else {
+            try PNGWriter.write(SynthVTTPreview.contactSheet(source, videos: videos, scale: scale), to: url)
+        }
+        console.write("wrote \(out): \(videos.count) videos of \(source.name) (seed \(configuration.seed)), "
+                      + "\(configuration.frames) frames of \(configuration.imageSize)x\(configuration.imageSize) at \(scale)x\n")
+        console.write(source.summary + "\n")
+        return ExitStatus.success
+    }
+
+    /// The integer value of `--name`, or `default`; a usage error outside `range`.
+    private func integer(_ arguments: ParsedArguments, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = arguments.value(name) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw UsageError("--\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
+        }
+        return number
+    }
+}
