@@ -11,6 +11,14 @@ let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-
 let kernelSettings: [SwiftSetting] = []
 #endif
 
+// ZooTensorAVX512 holds only GEMM micro-kernels compiled for AVX-512; ZooTensor calls them only
+// after a run-time CPU check (Sources/ZooTensor/CPUFeatures.swift), so the rest stays AVX2.
+#if arch(x86_64)
+let avx512KernelSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mavx512f"])]
+#else
+let avx512KernelSettings: [SwiftSetting] = []
+#endif
+
 // MARK: - Method targets, declared by zoo.json (the single source of truth)
 //
 // Every distinct `target` of a zoo.json entry whose status is not "planned" becomes
@@ -73,18 +81,19 @@ let package = Package(
         .library(name: "ZooManifest", targets: ["ZooManifest"]),
     ],
     targets: [
-        .target(name: "ZooTensor", swiftSettings: kernelSettings),
+        .target(name: "ZooTensorAVX512", swiftSettings: avx512KernelSettings),
+        .target(name: "ZooTensor", dependencies: ["ZooTensorAVX512"], swiftSettings: kernelSettings),
         .target(name: "ZooNN", dependencies: ["ZooTensor"], swiftSettings: kernelSettings),
         .executableTarget(name: "zoo-bench", dependencies: ["ZooTensor", "ZooNN", "ZooData", "ZooCore", "ZooCatalog", "ZooManifest"], swiftSettings: kernelSettings),
         // Shared test helpers (finite differences, closeness, fixture lookup) for every test target.
-        .target(name: "ZooTestSupport", dependencies: ["ZooTensor", "ZooNN"], path: "Tests/ZooTestSupport",
+        .target(name: "ZooTestSupport", dependencies: ["ZooTensor", "ZooNN", "ZooData"], path: "Tests/ZooTestSupport",
                 swiftSettings: kernelSettings),
         .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor", "ZooTestSupport"], swiftSettings: kernelSettings),
         .testTarget(name: "ZooNNTests", dependencies: ["ZooNN", "ZooTensor", "ZooTestSupport"], swiftSettings: kernelSettings),
 
         // Data: tokenisation, media decoding and preprocessing, datasets. Resources hold the CLIP BPE
         // vocabulary (MIT, licence beside it).
-        .target(name: "ZooData", dependencies: ["ZooTensor"], resources: [.copy("Resources")], swiftSettings: kernelSettings),
+        .target(name: "ZooData", dependencies: ["ZooTensor", "ZooNN"], resources: [.copy("Resources")], swiftSettings: kernelSettings),
         .testTarget(name: "ZooDataTests", dependencies: ["ZooData", "ZooTensor", "ZooTestSupport"], swiftSettings: kernelSettings),
 
         // Registry, manifest and CLI. ZooManifest is pure Foundation: the build plugin's tool uses it.

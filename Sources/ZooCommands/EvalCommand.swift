@@ -22,7 +22,7 @@ public struct EvalCommand: Command {
                 .value("seed", valueName: "S", help: "Seed of the generated data (synthvtt; default 0)"),
                 .repeated("set", valueName: "KEY=VALUE", help: "Config override the weights cannot tell"),
                 .flag("json", help: "Print the evaluation as JSON"),
-            ],
+            ] + DataPathFlags.options,
             positionals: [PositionalSpec("MODEL", help: "The registry name the weights belong to")])
     }
 

@@ -106,7 +106,7 @@ struct RunSetup {
         let spec = try DataSpec(arguments.value("data") ?? "synthvtt")
         let imageSize = (model as? any VideoEncoder)?.imageSize ?? 32
         let frames = try arguments.value("frames").map { try Self.positive($0, "--frames") }
-        splits = try spec.load(imageSize: imageSize, frames: frames)
+        splits = try spec.load(imageSize: imageSize, frames: frames, arguments: arguments)
         tokenizer = try CLIPTokenizer.shared()
     }
 

@@ -37,7 +37,7 @@ public struct TrainCommand: Command {
                 .value("task-weight", valueName: "W", help: "Weight of the model's own loss (default 1)"),
                 .repeated("set", valueName: "KEY=VALUE", help: "Config override; LOSS.KEY=VALUE for a loss"),
                 .flag("json", help: "Print the final metrics as JSON"),
-            ],
+            ] + DataPathFlags.options,
             positionals: [PositionalSpec("MODEL", help: "A registry name (see `zoo list --kind model`)")])
     }
 

@@ -1,0 +1,156 @@
+// Video files to the `[F, 3, S, S]` frames CLIP4Clip-style models take: ffmpeg decodes at full
+// size, one frame per second as CLIP4Clip's OpenCV reader picks them, and each frame goes through
+// the exact CLIP preprocessing in Swift.
+//
+// Why full size and not ffmpeg's scaler: CLIP's resize is Pillow's antialiased bicubic in 8 bits,
+// which `CLIPPreprocessing` reproduces bit for bit; ffmpeg's swscale bicubic is a different filter,
+// so frames scaled by ffmpeg would differ from the reference by a few levels. The cost is the
+// bandwidth of full-size RGB through a pipe (≈0.2 MB per sampled frame at 320x240, 6 MB at
+// 1080p), but only for the ~1 frame per second that is kept, and frames are processed as they
+// stream in, so memory stays bounded (see `VideoDecoder`).
+import Foundation
+import ZooTensor
+
+/// Decodes video files into the preprocessed frames of a `RetrievalSource`.
+///
+/// Steps, following CLIP4Clip (`rawvideo_util.py`, `dataloader_msrvtt_retrieval.py`):
+/// 1. ffprobe reads the frame rate r (OpenCV's guess, see `VideoSampling.guessedFrameRate`);
+/// 2. ffmpeg decodes every frame and keeps those whose index is a multiple of K = int(r)
+///    (`select=not(mod(n,K))`), which is 1 frame per second; n frames in all. When ffprobe is
+///    missing or the rate is unknown, ffmpeg's `fps=1` filter is used instead (the frame nearest
+///    each whole second: the same for integer rates, one frame later every ~30 s at 29.97 fps);
+/// 3. each frame, as it arrives, is resized and centre-cropped to S x S (`CLIPPreprocessing`) and
+///    kept as 8-bit RGB (3·S² bytes);
+/// 4. if n > F, frames `VideoSampling.frameIndices(count: n, maxFrames: F)` are kept;
+/// 5. the kept frames are normalised into a `[F, 3, S, S]` tensor; rows from n on are zero.
+///
+/// Memory: one full-size RGB frame plus n·3·S² bytes (150 KB per second of video at S = 224) plus
+/// the output, F·3·S²·4 bytes. Colour conversion uses swscale's bicubic flags, as OpenCV does;
+/// rotation metadata is applied (ffmpeg's default, as OpenCV ≥ 4.5 does). Each call starts two
+/// processes (ffprobe, then ffmpeg), about 0.1 s of start-up each on a typical Linux install.
+/// Values of this type hold no state, so one decoder may be used from several threads at once.
+public struct VideoDecoder: Sendable {
+    /// Frames per video after sampling and padding (F; CLIP4Clip's `max_frames`, 12 by default).
+    public var framesPerVideo: Int
+    /// Per-frame preprocessing; its `cropSize` is the output side S.
+    public var preprocessing: CLIPPreprocessing
+    /// How ffmpeg and ffprobe are found and how long one video may take (`FFmpeg.timeout`).
+    public var ffmpeg: FFmpeg
+
+    /// - Parameters:
+    ///   - framesPerVideo: F, at least 1.
+    ///   - imageSize: S, the CLIP input resolution in pixels (224 for ViT-B/32).
+    ///   - ffmpeg: the ffmpeg configuration (default: `ZOO_FFMPEG` or `PATH`).
+    public init(framesPerVideo: Int = 12, imageSize: Int = 224, ffmpeg: FFmpeg = FFmpeg()) {
+        precondition(framesPerVideo >= 1, "VideoDecoder: framesPerVideo must be at least 1 (got \(framesPerVideo))")
+        self.framesPerVideo = framesPerVideo
+        self.preprocessing = CLIPPreprocessing(imageSize: imageSize)
+        self.ffmpeg = ffmpeg
+    }
+
+    /// Decodes and preprocesses the video at `url`.
+    ///
+    /// - Parameter videoID: how errors name the video (default: the file name without extension).
+    /// - Returns: `VideoFrames` of kind `.pixels`, values `[F, 3, S, S]`, `validFrames = min(n, F)`.
+    /// - Throws: `VideoError` naming the video and file: `.fileNotFound`, `.ffmpegNotInstalled`,
+    ///   `.undecodable`, `.noFrames`, `.timedOut`, `.malformedOutput`.
+    public func frames(of url: URL, videoID: String? = nil) throws(VideoError) -> VideoFrames {
+        var crops: [RGBImage] = []
+        try forEachSampledFrame(of: url, videoID: videoID) { _, frame in
+            crops.append(preprocessing.resizedAndCropped(frame))
+        }
+        let chosen = VideoSampling.frameIndices(count: crops.count, maxFrames: framesPerVideo)
+        let side = preprocessing.cropSize, plane = side * side
+        let values = Tensor.zeros([framesPerVideo, 3, side, side])
+        let table = normalizationTable()
+        values.withUnsafeMutableBufferPointer { output in
+            table.withUnsafeBufferPointer { lookup in
+                for (row, index) in chosen.enumerated() {
+                    crops[index].pixels.withUnsafeBufferPointer { source in
+                        for channel in 0..<3 {
+                            let target = output.baseAddress! + (row * 3 + channel) * plane
+                            let values = lookup.baseAddress! + channel * 256
+                            for i in 0..<plane { target[i] = values[Int(source[3 * i + channel])] }
+                        }
+                    }
+                }
+            }
+        }
+        return VideoFrames(values: values, kind: .pixels, validFrames: chosen.count)
+    }
+
+    /// Decodes the video at `url` and calls `body` with every 1-frame-per-second frame (index from
+    /// 0, full-size 8-bit RGB) as ffmpeg delivers it, before any F-frame sampling or preprocessing.
+    ///
+    /// - Returns: the number of frames n (at least 1).
+    /// - Throws: `VideoError` as `frames(of:videoID:)`; `.noFrames` when n would be 0.
+    @discardableResult
+    public func forEachSampledFrame(of url: URL, videoID: String? = nil,
+                                    _ body: (_ index: Int, _ frame: RGBImage) -> Void) throws(VideoError) -> Int {
+        let path = url.standardizedFileURL.path
+        let id = videoID ?? url.deletingPathExtension().lastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw .fileNotFound(videoID: id, path: path)
+        }
+        guard ffmpeg.isAvailable else {
+            throw .ffmpegNotInstalled(videoID: id, path: path, tried: ffmpeg.executable)
+        }
+        // The closure may only throw FFmpegError, so findings of our own wait in `problem`.
+        var problem: VideoError?
+        let count: Int
+        do throws(FFmpegError) {
+            count = try ffmpeg.withLiteralInputPath(path) { (input) throws(FFmpegError) -> Int in
+                let filter = try samplingFilter(input: input, path: path)
+                let arguments = ["-nostdin", "-hide_banner", "-v", "error", "-i", input, "-map", "0:v:0",
+                                 "-vf", filter, "-vsync", "passthrough", "-sws_flags", "bicubic",
+                                 "-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "-"]
+                var count = 0
+                do throws(VideoStreamFailure) {
+                    let message = try VideoFrameStream.run(ffmpeg, arguments: arguments, input: path) { frame in
+                        body(count, frame)
+                        count += 1
+                    }
+                    if count == 0 { problem = .noFrames(videoID: id, path: path, message: message) }
+                } catch {
+                    switch error {
+                    case let .ffmpeg(failure): throw failure
+                    case let .malformed(reason): problem = .malformedOutput(videoID: id, path: path, reason: reason)
+                    }
+                }
+                return count
+            }
+        } catch {
+            throw VideoError(error, videoID: id, path: path)
+        }
+        if let problem { throw problem }
+        return count
+    }
+
+    /// The ffmpeg filter that keeps one frame per second: `select=not(mod(n\,K))` with K from the
+    /// probed frame rate, or `fps=1` when ffprobe is missing or reports no usable rate.
+    func samplingFilter(input: String, path: String) throws(FFmpegError) -> String {
+        guard ffmpeg.isProbeAvailable else { return "fps=1" }
+        let output = try ffmpeg.run(.ffprobe, ["-v", "error", "-select_streams", "v:0",
+                                               "-show_entries", "stream=r_frame_rate,avg_frame_rate",
+                                               "-of", "default=noprint_wrappers=1", input], input: path)
+        var fields: [String: String] = [:]
+        for line in String(decoding: output, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
+        }
+        if fields.isEmpty { throw .failed(tool: "ffprobe", input: path, status: 0, message: "no video stream found") }
+        let rate = VideoSampling.guessedFrameRate(rFrameRate: fields["r_frame_rate"], avgFrameRate: fields["avg_frame_rate"])
+        guard let interval = VideoSampling.samplingInterval(frameRate: rate) else { return "fps=1" }
+        return "select=not(mod(n\\,\(interval)))"
+    }
+
+    /// 256 normalised values per channel: exactly `CLIPPreprocessing.normalized`.
+    private func normalizationTable() -> [Float] {
+        var table = [Float](repeating: 0, count: 3 * 256)
+        for channel in 0..<3 {
+            for value in 0..<256 { table[channel * 256 + value] = preprocessing.normalized(UInt8(value), channel: channel) }
+        }
+        return table
+    }
+}

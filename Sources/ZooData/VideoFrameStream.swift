@@ -1,0 +1,180 @@
+// Running ffmpeg with its frames streamed back one at a time. `FFmpeg.run` collects all of stdout
+// before returning, which for a long high-resolution video means hundreds of megabytes of raw RGB;
+// here each binary PPM frame is handed over as soon as it has arrived, so only one full-size frame
+// is ever held. stderr is drained on its own thread (a chatty ffmpeg can never stall), and the
+// same deadline rule as `FFmpeg.run` applies: SIGTERM when it passes, SIGKILL two seconds later.
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why streaming stopped early: ffmpeg's own failure, or output that is not a PPM stream.
+enum VideoStreamFailure: Error {
+    case ffmpeg(FFmpegError)
+    case malformed(String)
+}
+
+enum VideoFrameStream {
+    /// Runs ffmpeg (resolved through `ffmpeg`) with `arguments`, which must make it write binary
+    /// PPM frames (P6, maxval 255) to stdout, and calls `body` with each frame in order.
+    ///
+    /// Returns the first non-empty line of ffmpeg's stderr (ffmpeg may report a problem and still
+    /// exit 0, e.g. a filter that could not be set up). Throws `.ffmpeg(.notInstalled)`,
+    /// `.ffmpeg(.failed)` on a non-zero exit, `.ffmpeg(.timedOut)`, or `.malformed`.
+    static func run(_ ffmpeg: FFmpeg, arguments: [String], input: String,
+                    body: (RGBImage) -> Void) throws(VideoStreamFailure) -> String {
+        guard let path = ffmpeg.resolvedPath(of: .ffmpeg) else {
+            let tried = ffmpeg.executable
+            throw .ffmpeg(.notInstalled(tool: "ffmpeg", tried: tried,
+                                        reason: tried.contains("/") ? "no executable file there" : "not found on PATH"))
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let outputPipe = Pipe(), errorPipe = Pipe()
+        process.standardOutput = outputPipe
+        process.standardError = errorPipe
+        process.standardInput = FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        do { try process.run() } catch {
+            throw .ffmpeg(.notInstalled(tool: "ffmpeg", tried: path, reason: String(describing: error)))
+        }
+
+        let errors = ErrorDrain(errorPipe.fileHandleForReading)
+        let deadline = Deadline(process: process, seconds: ffmpeg.timeout)
+        var parser = PPMStreamParser()
+        var failure: String?
+        let descriptor = outputPipe.fileHandleForReading.fileDescriptor
+        let chunk = 1 << 16
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        reading: while true {
+            let count = read(descriptor, buffer, chunk)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            parser.append(UnsafeRawBufferPointer(start: buffer, count: count))
+            do throws(PPMStreamParser.Malformed) {
+                while let frame = try parser.nextFrame() { body(frame) }
+            } catch {
+                failure = error.reason
+                process.terminate()                                  // stop decoding output we cannot read
+                break reading
+            }
+        }
+        try? outputPipe.fileHandleForReading.close()
+        exited.wait()
+        let timedOut = deadline.cancel()
+        let message = FFmpeg.firstLine(of: errors.wait())
+        if timedOut { throw .ffmpeg(.timedOut(tool: "ffmpeg", input: input, seconds: ffmpeg.timeout)) }
+        if let failure { throw .malformed(failure) }
+        let status = process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
+        guard status == 0 else { throw .ffmpeg(.failed(tool: "ffmpeg", input: input, status: status, message: message)) }
+        guard parser.isEmpty else { throw .malformed("the output ends in the middle of a frame") }
+        return message
+    }
+
+    /// Reads a pipe to its end on a thread of its own.
+    private final class ErrorDrain: @unchecked Sendable {
+        private var data = Data()
+        private let done = DispatchSemaphore(value: 0)
+        init(_ handle: FileHandle) {
+            let reader = Thread { [self] in
+                // Keep only the start: the first line is all that is reported.
+                while let part = try? handle.read(upToCount: 1 << 16), !part.isEmpty {
+                    if data.count < 1 << 16 { data.append(part) }
+                }
+                try? handle.close()
+                done.signal()
+            }
+            reader.stackSize = 1 << 20
+            reader.start()
+        }
+        func wait() -> Data { done.wait(); return data }
+    }
+
+    /// Stops the process when the time is up, unless cancelled first. A timer source rather than
+    /// `asyncAfter`, because cancelling it releases the handler (and the process) at once.
+    private final class Deadline: @unchecked Sendable {
+        private let lock = NSLock()
+        private var finished = false, fired = false
+        private let process: Process
+        private let timer = DispatchSource.makeTimerSource(queue: .global())
+        init(process: Process, seconds: Double) {
+            self.process = process
+            timer.schedule(deadline: .now() + max(0, seconds), repeating: 2)
+            timer.setEventHandler { [weak self] in self?.expire() }
+            timer.resume()
+        }
+        /// First tick: SIGTERM (ffmpeg stops cleanly); a tick two seconds later: SIGKILL.
+        private func expire() {
+            lock.lock(); defer { lock.unlock() }
+            guard !finished, process.isRunning else { return }
+            if fired { kill(process.processIdentifier, SIGKILL) } else { process.terminate() }
+            fired = true
+        }
+        /// Marks the run finished (the process has exited); returns whether the deadline had fired.
+        func cancel() -> Bool {
+            timer.cancel()
+            lock.lock(); defer { lock.unlock() }
+            finished = true
+            return fired
+        }
+    }
+}
+
+/// Splits a byte stream of concatenated binary PPM images (as ffmpeg's `image2pipe` muxer with
+/// the `ppm` encoder writes them: `P6\n<w> <h>\n255\n` then w·h·3 bytes) into `RGBImage`s.
+struct PPMStreamParser {
+    private var bytes: [UInt8] = []
+    private var start = 0
+
+    struct Malformed: Error { let reason: String }
+
+    var isEmpty: Bool { start == bytes.count }
+
+    mutating func append(_ chunk: UnsafeRawBufferPointer) {
+        if start > 0 && start >= bytes.count / 2 {                  // drop consumed frames now and then
+            bytes.removeFirst(start)
+            start = 0
+        }
+        bytes.append(contentsOf: chunk)
+    }
+
+    /// The next complete frame, or nil when more bytes are needed.
+    mutating func nextFrame() throws(Malformed) -> RGBImage? {
+        var position = start
+        var fields: [Int] = []
+        guard bytes.count - start >= 2 else { return nil }
+        guard bytes[start] == UInt8(ascii: "P"), bytes[start + 1] == UInt8(ascii: "6") else {
+            throw Malformed(reason: "a frame does not start with the binary PPM magic number P6")
+        }
+        position += 2
+        // Three decimal fields (width, height, maxval), each preceded by whitespace.
+        while fields.count < 3 {
+            guard position < bytes.count else { return nil }
+            guard PNMParser.isWhitespace(bytes[position]) else { throw Malformed(reason: "unexpected byte in a frame header") }
+            while position < bytes.count, PNMParser.isWhitespace(bytes[position]) { position += 1 }
+            var value = 0, digits = 0
+            while position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39, digits < 10 {
+                value = value * 10 + Int(bytes[position] - 0x30); digits += 1; position += 1
+            }
+            guard position < bytes.count else { return nil }         // the number may continue
+            guard digits > 0 && digits < 10 else { throw Malformed(reason: "a frame header has a bad number") }
+            fields.append(value)
+        }
+        guard fields[0] > 0, fields[1] > 0, fields[2] == 255 else {
+            throw Malformed(reason: "frame header \(fields[0])x\(fields[1]) maxval \(fields[2]) is not 8-bit RGB")
+        }
+        guard PNMParser.isWhitespace(bytes[position]) else { throw Malformed(reason: "no whitespace after maxval") }
+        position += 1
+        let payload = fields[0] * fields[1] * 3
+        guard bytes.count - position >= payload else { return nil }
+        let pixels = Array(bytes[position..<(position + payload)])
+        start = position + payload
+        return RGBImage(width: fields[0], height: fields[1], pixels: pixels)
+    }
+}
