@@ -12,6 +12,8 @@ struct GEMMProblem {
     var a: UnsafePointer<Float>, lda: Int
     var b: UnsafePointer<Float>, ldb: Int
     var c: UnsafeMutablePointer<Float>, ldc: Int
+    /// The kernels to run, fixed when the call starts (see `GEMM.currentInstructionSet`).
+    var isa: GEMMInstructionSet = GEMM.currentInstructionSet
 }
 
 /// Cache blocking sizes. On Zen 3 (PERF.md) KC 384 beat 256 by ~10%; on a Xeon VM (2 MB L2)
@@ -59,6 +61,14 @@ func gemmComputeBlock(
     aBuf: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
 ) {
     gemmPackA(transposed: pr.transposeA, a: pr.a, lda: pr.lda, i0: row0, rows: rows, p0: pc, kc: kc, dst: aBuf)
+    #if arch(x86_64)
+    if pr.isa == .avx512 {
+        gemmComputePackedAVX512(
+            pr, row0: row0, rows: rows, jc: jc, cols: cols, panelStart: panelStart, panelEnd: panelEnd,
+            kc: kc, beta: beta, packedB: packedB, aBuf: aBuf, scratch: scratch)
+        return
+    }
+    #endif
     let ldc = pr.ldc
     for panel in panelStart..<panelEnd {
         let jp = panel &* gemmNR

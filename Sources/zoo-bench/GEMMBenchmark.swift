@@ -25,6 +25,9 @@ enum GEMMBenchmark {
                                   unless given, joined by '+': 1024x1024x1024:NN+TT)
           --no-reference          skip numpy
           --reference-coretype X  force OpenBLAS's kernel (e.g. Haswell: AVX2 like ours)
+
+          zoo's kernels are chosen at run time (AVX-512 where the CPU has it, else AVX2) and named
+          in the output; ZOO_GEMM_ISA=avx2 (or avx512) in the environment forces a family.
         """
 
     struct Config {
@@ -88,6 +91,7 @@ enum GEMMBenchmark {
         if quick { rounds = min(rounds, 3) }
 
         let configs = shapes ?? (quick ? quickConfigs() : fullConfigs())
+        log("zoo-bench gemm: zoo kernels \(isaDescription)")
         var references: [Int: ReferenceProcess] = [:]
         if useReference {
             for t in threadCounts { references[t] = ReferenceProcess(threads: t, coreType: coreType) }
@@ -146,7 +150,8 @@ enum GEMMBenchmark {
         let rows = results.map { r in
             let ref = r.reference.map { String(format: "%.3f", $0) } ?? "null"
             return "{\"m\":\(r.config.m),\"n\":\(r.config.n),\"k\":\(r.config.k),\"mode\":\"\(r.config.mode)\","
-                + "\"threads\":\(r.threads),\"gflops\":\(String(format: "%.3f", r.gflops)),\"reference_gflops\":\(ref)}"
+                + "\"threads\":\(r.threads),\"gflops\":\(String(format: "%.3f", r.gflops)),\"reference_gflops\":\(ref),"
+                + "\"isa\":\"\(GEMM.instructionSet.rawValue)\"}"
         }
         return "[\n" + rows.joined(separator: ",\n") + "\n]"
     }
@@ -155,6 +160,7 @@ enum GEMMBenchmark {
         var lines = [
             "GEMM float32, C[m,n] = op(A)[m,k] * op(B)[k,n]; NT: B stored [n,k], TN: A stored [k,m]",
             "GFLOP/s = 2*batch*m*n*k / time; \(best ? "best" : "median") of \(rounds) interleaved samples (zoo, numpy, zoo, ...)",
+            "zoo kernels: " + isaDescription,
             "reference: " + (referenceInfo.map { describeReference($0) + (coreType.map { " (forced by --reference-coretype \($0))" } ?? "") } ?? "none"),
             "",
             "batch     m     n     k  mode  threads   zoo GF/s  numpy GF/s  ratio",
@@ -180,6 +186,14 @@ enum GEMMBenchmark {
         if let config = object["blas_config"] as? String, !config.isEmpty { text += " (\(config))" }
         if let core = object["openblas_core"] { text += ", OpenBLAS kernel in use: \(core)" }
         return text
+    }
+
+    /// Which GEMM kernels this process runs, and why: "avx512 (6x32 SIMD16; CPU has AVX-512F)".
+    static var isaDescription: String {
+        let kernel = GEMM.instructionSet == .avx512 ? "6x32 SIMD16, AVX-512F" : "6x16 SIMD8, AVX2+FMA"
+        let forced = ProcessInfo.processInfo.environment["ZOO_GEMM_ISA"].map { "ZOO_GEMM_ISA=\($0)" }
+        let cpu = CPUFeatures.hasAVX512F ? "CPU has AVX-512F" : "CPU has no AVX-512F"
+        return "\(GEMM.instructionSet.rawValue) (\(kernel); \(cpu)\(forced.map { ", " + $0 } ?? ""))"
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

@@ -1,5 +1,7 @@
 // GEMM against a naive double-precision reference. Shapes stay small: these run in debug builds,
-// where the SIMD kernel is far slower than in release.
+// where the SIMD kernel is far slower than in release. These tests use the process's default
+// kernels (`GEMM.instructionSet`); GEMMAVX512Tests.swift reuses the helpers below (hence internal)
+// to run the same checks through each kernel family explicitly.
 
 import Dispatch
 import Testing
@@ -7,7 +9,7 @@ import Testing
 @testable import ZooTensor
 
 /// Deterministic values in [-1, 1) (an LCG), so failures reproduce.
-private struct TestRandom {
+struct TestRandom {
     var state: UInt64
     mutating func next() -> Float {
         state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -17,7 +19,7 @@ private struct TestRandom {
 }
 
 /// One GEMM case: shapes, layout strides (padding beyond the minimum), scalars.
-private struct Case: CustomStringConvertible {
+struct Case: CustomStringConvertible {
     var m: Int, n: Int, k: Int
     var transposeA = false, transposeB = false
     var padA = 0, padB = 0, padC = 0
@@ -35,7 +37,7 @@ private struct Case: CustomStringConvertible {
 
 /// Runs `run` on fresh random operands and checks C (including padding, which must be
 /// untouched) against a double-precision reference, with a tolerance relative to sum |a||b|.
-private func check(_ t: Case, seed: UInt64 = 1, cFill: Float? = nil, run: (Case, [Float], [Float], inout [Float]) -> Void) {
+func check(_ t: Case, seed: UInt64 = 1, cFill: Float? = nil, run: (Case, [Float], [Float], inout [Float]) -> Void) {
     var rng = TestRandom(state: seed)
     let a = rng.fill(t.aCount), b = rng.fill(t.bCount)
     var c = cFill.map { [Float](repeating: $0, count: t.cCount) } ?? rng.fill(t.cCount)
@@ -69,7 +71,7 @@ private func check(_ t: Case, seed: UInt64 = 1, cFill: Float? = nil, run: (Case,
 }
 
 /// The public single-product entry point.
-private func multiply(threads: Int?) -> (Case, [Float], [Float], inout [Float]) -> Void {
+func multiply(threads: Int?) -> (Case, [Float], [Float], inout [Float]) -> Void {
     { t, a, b, c in
         GEMM.multiply(
             transposeA: t.transposeA, transposeB: t.transposeB, m: t.m, n: t.n, k: t.k, alpha: t.alpha,
@@ -78,7 +80,7 @@ private func multiply(threads: Int?) -> (Case, [Float], [Float], inout [Float]) 
 }
 
 /// Runs `body` with the operands as pointers, packaged as the internal problem description.
-private func withProblem(_ t: Case, _ a: [Float], _ b: [Float], _ c: inout [Float], _ body: (GEMMProblem) -> Void) {
+func withProblem(_ t: Case, _ a: [Float], _ b: [Float], _ c: inout [Float], _ body: (GEMMProblem) -> Void) {
     a.withUnsafeBufferPointer { ap in
         b.withUnsafeBufferPointer { bp in
             c.withUnsafeMutableBufferPointer { cp in
@@ -92,30 +94,30 @@ private func withProblem(_ t: Case, _ a: [Float], _ b: [Float], _ c: inout [Floa
 }
 
 /// The packed (large-product) and in-place (small-product) single-thread paths, whatever the size.
-private func packedPath(_ t: Case, _ a: [Float], _ b: [Float], _ c: inout [Float]) {
+func packedPath(_ t: Case, _ a: [Float], _ b: [Float], _ c: inout [Float]) {
     withProblem(t, a, b, &c) { gemmSerialPacked($0, workspace: nil) }
 }
-private func directPath(_ t: Case, _ a: [Float], _ b: [Float], _ c: inout [Float]) {
+func directPath(_ t: Case, _ a: [Float], _ b: [Float], _ c: inout [Float]) {
     withProblem(t, a, b, &c) { gemmSerialDirect($0, workspace: nil) }
 }
 
 /// Same problem forced onto the shared-B multi-threaded driver, whatever its size.
-private func forcedParallel(_ threads: Int) -> (Case, [Float], [Float], inout [Float]) -> Void {
+func forcedParallel(_ threads: Int) -> (Case, [Float], [Float], inout [Float]) -> Void {
     { t, a, b, c in
         withProblem(t, a, b, &c) { GEMMParallelJob($0, threads: threads).run(threads: threads) }
     }
 }
 
-private let modes: [(Bool, Bool)] = [(false, false), (false, true), (true, false), (true, true)]
+let modes: [(Bool, Bool)] = [(false, false), (false, true), (true, false), (true, true)]
 
 /// Sizes around the 6x16 tile and its edges, plus degenerate ones.
-private let shapes: [(Int, Int, Int)] = [
+let shapes: [(Int, Int, Int)] = [
     (1, 1, 1), (1, 17, 3), (5, 1, 7), (6, 16, 8), (7, 17, 9), (13, 33, 29), (12, 32, 1),
     (23, 5, 40), (4, 45, 11), (31, 47, 64), (13, 24, 7), (3, 8, 5), (10, 40, 12),
 ]
 
 /// The single-thread paths every shape-level test runs through: public entry, packed, in place.
-private var serialPaths: [(Case, [Float], [Float], inout [Float]) -> Void] {
+var serialPaths: [(Case, [Float], [Float], inout [Float]) -> Void] {
     [multiply(threads: 1), packedPath, directPath]
 }
 
