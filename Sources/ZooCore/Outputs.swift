@@ -24,6 +24,9 @@ public struct Tap: RawRepresentable, Hashable, Sendable, Comparable, CustomStrin
     public static let features: Tap = "features"
     /// `[Bv, F, D]` per-frame features (before any temporal module).
     public static let frameFeatures: Tap = "frames"
+    /// `[Bv, F, D]` per-frame features after a temporal module, padded rows zeroed (CLIP4Clip's
+    /// f''·m, the official `visual_output` of its loose heads).
+    public static let encodedFrames: Tap = "frames.encoded"
     /// `[Bv, F]` mask of real frames.
     public static let frameMask: Tap = "frames.mask"
     /// `[B, F]` frame weights of an attention pooling (TeachCLIP's AFA scores).

@@ -19,6 +19,7 @@ func zooCommands(manifest: Manifest, registry: Registry) -> [any Command] {
         TokenizeCommand(),
         DataPreviewCommand(),
         EmbedCommand(registry: registry),
+        SimilarityCommand(registry: registry),
         TrainCommand(registry: registry),
         EvalCommand(registry: registry),
     ]

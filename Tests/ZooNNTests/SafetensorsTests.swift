@@ -179,12 +179,16 @@ struct SafetensorsTests {
 
     @Test("every parity fixture file opens")
     func parityAll() throws {
-        let root = try Self.fixture("parity")
-        let cases = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { !$0.hasSuffix(".md") }
+        // Cases of methods not built yet wait in parity-planned/ (same format).
+        let roots = [try Self.fixture("parity"), try Self.fixture("parity-planned")]
+        let cases = try roots.flatMap { root in
+            try FileManager.default.contentsOfDirectory(atPath: root.path).filter { !$0.hasSuffix(".md") }.map { root.appendingPathComponent($0) }
+        }
         #expect(cases.count == 12)
-        for name in cases {
+        for directory in cases {
+            let name = directory.lastPathComponent
             for part in ["weights", "inputs", "outputs"] {
-                let url = root.appendingPathComponent("\(name)/\(part).safetensors")
+                let url = directory.appendingPathComponent("\(part).safetensors")
                 #expect(throws: Never.self, "\(name)/\(part)") { _ = try SafetensorsFile(contentsOf: url) }
             }
         }

@@ -1,0 +1,101 @@
+// `zoo similarity`: runs a similarity head (CLIP4Clip's calculators and their successors) on
+// precomputed features, with the head's weights from a safetensors file, and writes the logits.
+import Foundation
+import ZooCommandLine
+import ZooCore
+import ZooManifest
+import ZooNN
+import ZooTensor
+
+/// `zoo similarity HEAD --weights W.safetensors --inputs I.safetensors [--set KEY=VALUE]... [--out O.safetensors | --json]`
+public struct SimilarityCommand: Command {
+    let registry: Registry
+
+    public init(registry: Registry) { self.registry = registry }
+
+    public var name: String { "similarity" }
+    public var summary: String { "Score text features against video features with a similarity head" }
+
+    public var arguments: ArgumentSpec {
+        ArgumentSpec(
+            options: [
+                .value("weights", valueName: "PATH", help: "The head's weights (.safetensors, official key names), loaded strictly"),
+                .value("inputs", valueName: "PATH", help: "Features (.safetensors): text [Bt,D], frames [Bv,F,D], video_mask [Bv,F]; words, attention_mask when the head uses them"),
+                .value("out", valueName: "FILE", help: "Write logits [Bt,Bv] to this .safetensors file"),
+                .flag("json", help: "Print logits as JSON"),
+                .repeated("set", valueName: "KEY=VALUE", help: "Override a config value the weights cannot tell (e.g. heads=8, layers=4)"),
+            ],
+            positionals: [PositionalSpec("HEAD", help: "A similarity head's registry name, e.g. clip4clip-seqtransf (see `zoo list --kind head`)")])
+    }
+
+    public var discussion: String {
+        """
+        The head is built from its zoo.json config; embedDim and frames are read from the inputs,
+        everything else (heads, layers, ...) comes from the config or --set. video_mask defaults
+        to all ones. The weights must match the head exactly: a missing, unused or misshapen key
+        is an error that names it.
+
+        Examples:
+          zoo similarity clip4clip-seqtransf --weights head.safetensors --inputs feats.safetensors --json
+          zoo similarity clip4clip-tighttransf --weights tight.safetensors --inputs feats.safetensors \\
+              --set layers=4 --set heads=8 --out logits.safetensors
+        """
+    }
+
+    public func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        let name = arguments.positionals[0].lowercased()
+        guard let weights = arguments.value("weights") else { throw UsageError("--weights PATH is required (the head's .safetensors file)") }
+        guard let inputsPath = arguments.value("inputs") else {
+            throw UsageError("--inputs PATH is required (.safetensors with text [Bt,D], frames [Bv,F,D], video_mask [Bv,F])")
+        }
+        guard arguments.value("out") != nil || arguments.flag("json") else { throw UsageError("choose an output: --out FILE.safetensors and/or --json") }
+        let entry = try registry.entry(name)
+        guard entry.kind == .head else {
+            throw RuntimeError("\(name) is a \(entry.kind.rawValue), not a similarity head; `zoo similarity` needs one such as clip4clip-meanp")
+        }
+        let (text, video) = try Self.readFeatures(URL(fileURLWithPath: inputsPath))
+        // Sizes the inputs tell come first, so that an explicit --set still wins.
+        var settings: [String] = []
+        if entry.config["embedDim"] != nil { settings.append("embedDim=\(text.sentence.shape[1])") }
+        if entry.config["frames"] != nil { settings.append("frames=\(video.frames.shape[1])") }
+        let overrides = try ConfigOverrides(arguments: settings + arguments.values("set")).overrides()
+        let module = try registry.createPretrained(name, weights: URL(fileURLWithPath: weights), overrides: overrides)
+        guard let head = module as? any SimilarityHead else {
+            throw RuntimeError("\(name) did not build a similarity head")
+        }
+        head.eval()
+        let logits = try noGrad { try head.similarity(text: text, video: video).require(.logits, from: name) }
+        if let out = arguments.value("out") {
+            var writer = SafetensorsWriter(metadata: ["head": name, "weights": weights, "inputs": inputsPath])
+            try writer.add("logits", floats: logits.scalars, shape: logits.shape)
+            try writer.write(to: URL(fileURLWithPath: out))
+            if !arguments.flag("json") { console.write("wrote logits \(logits.shape) to \(out)\n") }
+        }
+        if arguments.flag("json") {
+            let logitsNode = JSONNode.object(["shape": .array(logits.shape.map { .number($0) }), "values": EmbedCommand.rows(logits)])
+            console.write(JSONWriter.pretty(.object(members: [JSONNode.Member(key: "logits", value: logitsNode)])))
+        }
+        return ExitStatus.success
+    }
+
+    /// text, frames and video_mask (all ones when absent), plus words and attention_mask when present.
+    static func readFeatures(_ url: URL) throws -> (TextFeatures, VideoFeatures) {
+        let file = try SafetensorsFile(contentsOf: url)
+        func require(_ key: String, rank: Int) throws -> Tensor {
+            guard file.entry(key) != nil else {
+                throw RuntimeError("\(url.lastPathComponent) has no '\(key)'; it holds \(file.names.joined(separator: ", ")). Expected text [Bt,D], frames [Bv,F,D], video_mask [Bv,F].")
+            }
+            let tensor = try file.tensor(key)
+            guard tensor.rank == rank else { throw RuntimeError("\(url.lastPathComponent): '\(key)' has shape \(tensor.shape), expected rank \(rank)") }
+            return tensor
+        }
+        let sentence = try require("text", rank: 2), frames = try require("frames", rank: 3)
+        let mask = file.entry("video_mask") != nil ? try require("video_mask", rank: 2) : Tensor.ones(Array(frames.shape.prefix(2)))
+        guard frames.shape[2] == sentence.shape[1], mask.shape == Array(frames.shape.prefix(2)) else {
+            throw RuntimeError("\(url.lastPathComponent): text \(sentence.shape), frames \(frames.shape) and video_mask \(mask.shape) do not fit [Bt,D], [Bv,F,D], [Bv,F]")
+        }
+        let words = file.entry("words") != nil ? try require("words", rank: 3) : nil
+        let wordMask = file.entry("attention_mask") != nil ? try require("attention_mask", rank: 2) : nil
+        return (TextFeatures(sentence: sentence, tokens: words, mask: wordMask), VideoFeatures(frames: frames, mask: mask))
+    }
+}

@@ -1,0 +1,62 @@
+// `zoo similarity` reproduces the logits of every CLIP4Clip parity case from the case's own
+// weights and inputs, and refuses weights that do not fit the head.
+import Foundation
+import Testing
+import ZooCatalog
+import ZooCommandLine
+import ZooCommands
+import ZooCore
+import ZooManifest
+import ZooNN
+import ZooTensor
+import ZooTestSupport
+
+private let registry = try! Registry(manifest: try! Manifest.parse(ZooCatalog.manifestJSON), entries: ZooCatalog.methodEntries)
+
+private func similarity(_ arguments: [String]) -> (status: Int32, output: String, errors: String) {
+    let console = BufferConsole()
+    let tool = CommandLineTool(name: "zoo", version: "test", summary: "test", commands: [SimilarityCommand(registry: registry)])
+    let status = tool.run(["similarity"] + arguments, console: console)
+    return (status, console.output, console.errors)
+}
+
+private let clip4clipCases = ["clip4clip-meanp", "clip4clip-seqlstm", "clip4clip-seqtransf", "clip4clip-tighttransf"]
+
+@Suite("zoo similarity")
+struct SimilarityCommandTests {
+    @Test("reproduces each CLIP4Clip parity case's logits from its weights and inputs", arguments: clip4clipCases)
+    func reproducesParityLogits(name: String) throws {
+        let parity = try ParityCase(named: name)
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("similarity-\(UUID()).safetensors")
+        defer { try? FileManager.default.removeItem(at: out) }
+        // Only the sizes the weights and inputs cannot tell are given (the fixtures' block and head counts).
+        let sets = ["layers", "heads"].compactMap { key in (parity.config[key] as? Int).map { ["--set", "\(key)=\($0)"] } }.flatMap { $0 }
+        let result = similarity([name, "--weights", parity.directory.appendingPathComponent("weights.safetensors").path,
+                                 "--inputs", parity.directory.appendingPathComponent("inputs.safetensors").path,
+                                 "--out", out.path] + sets)
+        #expect(result.status == 0, "\(result.errors)")
+        let logits = try SafetensorsFile(contentsOf: out).tensor("logits"), expected = parity.outputs["logits"]!
+        #expect(logits.shape == expected.shape)
+        expectClose(logits.scalars, expected.scalars, absolute: parity.absoluteTolerance(for: "logits"), relative: 1e-4, "\(name) logits")
+    }
+
+    @Test("prints the logits as JSON")
+    func printsJSON() throws {
+        let parity = try ParityCase(named: "clip4clip-meanp")
+        let result = similarity(["clip4clip-meanp", "--weights", parity.directory.appendingPathComponent("weights.safetensors").path,
+                                 "--inputs", parity.directory.appendingPathComponent("inputs.safetensors").path, "--json"])
+        #expect(result.status == 0, "\(result.errors)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        let logits = json?["logits"] as? [String: Any]
+        #expect(logits?["shape"] as? [Int] == [4, 4])
+    }
+
+    @Test("weights of another head are refused with the keys that do not fit and exit 1")
+    func refusesMismatchedWeights() throws {
+        let seqTransf = try ParityCase(named: "clip4clip-seqtransf"), meanP = try ParityCase(named: "clip4clip-meanp")
+        let result = similarity(["clip4clip-meanp", "--weights", seqTransf.directory.appendingPathComponent("weights.safetensors").path,
+                                 "--inputs", meanP.directory.appendingPathComponent("inputs.safetensors").path, "--json"])
+        #expect(result.status == 1)
+        #expect(result.errors.contains("transformerClip"))
+    }
+}
