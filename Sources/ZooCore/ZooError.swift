@@ -21,7 +21,7 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
         case let .invalidConfig(entry, key, problem):
             return "\(entry): config key '\(key)' \(problem). `zoo info \(entry)` shows the accepted keys and defaults."
         case let .notBuilt(name, status):
-            return "\(name) is \(status) in zoo.json: it is on the roadmap but not built yet. `zoo list --status stable` shows what can run today."
+            return "\(name) is \(status) in zoo.json: it is on the roadmap but not built yet. `zoo list --status experimental --status stable` shows what can run today."
         case let .wrongKind(name, expected, actual):
             return "\(name) is a \(actual), not a \(expected)."
         }

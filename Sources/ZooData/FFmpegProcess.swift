@@ -28,9 +28,19 @@ enum ChildProcess {
         var data: Data { lock.lock(); defer { lock.unlock() }; return bytes }
     }
 
-    /// Starts `executable` (an absolute path) with `arguments` and waits for it, at most
-    /// `timeout` seconds. Throws only when the process cannot be started.
-    static func run(executable: String, arguments: [String], timeout: Double) throws -> ChildProcessResult {
+    /// A started child: the process, its stdout and stderr pipes, and a semaphore signalled when
+    /// it exits (observed through the termination handler: `waitUntilExit` polls a run loop and
+    /// adds tens of milliseconds to every short run).
+    struct Started {
+        let process: Process
+        let output: FileHandle
+        let errors: FileHandle
+        let exited: DispatchSemaphore
+    }
+
+    /// Starts `executable` (an absolute path) with `arguments`, no shell, stdin from /dev/null.
+    /// Throws only when the process cannot be started.
+    static func start(executable: String, arguments: [String]) throws -> Started {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -38,15 +48,22 @@ enum ChildProcess {
         process.standardOutput = outputPipe
         process.standardError = errorPipe
         process.standardInput = FileHandle.nullDevice
-        // Exit is observed through the termination handler: `waitUntilExit` polls a run loop and
-        // adds tens of milliseconds to every short run.
         let exited = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in exited.signal() }
         try process.run()
+        return Started(process: process, output: outputPipe.fileHandleForReading, errors: errorPipe.fileHandleForReading,
+                       exited: exited)
+    }
+
+    /// Starts `executable` with `arguments` and waits for it, at most `timeout` seconds.
+    /// Throws only when the process cannot be started.
+    static func run(executable: String, arguments: [String], timeout: Double) throws -> ChildProcessResult {
+        let started = try start(executable: executable, arguments: arguments)
+        let process = started.process, exited = started.exited
 
         let drained = DispatchGroup()
         let output = Drain(), errors = Drain()
-        for (handle, drain) in [(outputPipe.fileHandleForReading, output), (errorPipe.fileHandleForReading, errors)] {
+        for (handle, drain) in [(started.output, output), (started.errors, errors)] {
             drained.enter()
             let reader = Thread {
                 drain.store(Self.readToEnd(handle))

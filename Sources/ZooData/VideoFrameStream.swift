@@ -31,24 +31,17 @@ enum VideoFrameStream {
             throw .ffmpeg(.notInstalled(tool: "ffmpeg", tried: tried,
                                         reason: tried.contains("/") ? "no executable file there" : "not found on PATH"))
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let outputPipe = Pipe(), errorPipe = Pipe()
-        process.standardOutput = outputPipe
-        process.standardError = errorPipe
-        process.standardInput = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do { try process.run() } catch {
+        let started: ChildProcess.Started
+        do { started = try ChildProcess.start(executable: path, arguments: arguments) } catch {
             throw .ffmpeg(.notInstalled(tool: "ffmpeg", tried: path, reason: String(describing: error)))
         }
+        let process = started.process, exited = started.exited
 
-        let errors = ErrorDrain(errorPipe.fileHandleForReading)
+        let errors = ErrorDrain(started.errors)
         let deadline = Deadline(process: process, seconds: ffmpeg.timeout)
         var parser = PPMStreamParser()
         var failure: String?
-        let descriptor = outputPipe.fileHandleForReading.fileDescriptor
+        let descriptor = started.output.fileDescriptor
         let chunk = 1 << 16
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
         defer { buffer.deallocate() }
@@ -65,7 +58,7 @@ enum VideoFrameStream {
                 break reading
             }
         }
-        try? outputPipe.fileHandleForReading.close()
+        try? started.output.close()
         exited.wait()
         let timedOut = deadline.cancel()
         let message = FFmpeg.firstLine(of: errors.wait())

@@ -20,10 +20,9 @@ extension Tensor {
             let scale = g.item / Float(Swift.max(rows, 1))
             let dx = Tensor(uninitializedShape: self.shape)
             let d = dx.storage.pointer, lp = logProbabilities.storage.pointer   // retained by the closure
-            for r in 0..<rows {
-                for c in 0..<classes { d[r * classes + c] = FastMath.exp(lp[r * classes + c]) * scale }
-                d[r * classes + labels.scalars[r]] -= scale
-            }
+            FastMath.exp(lp, d, count: rows * classes)                // softmax = exp(log-softmax), eight lanes at a time
+            for i in 0..<(rows * classes) { d[i] *= scale }
+            for r in 0..<rows { d[r * classes + labels.scalars[r]] -= scale }
             return [dx]
         }
     }

@@ -108,13 +108,4 @@ extension Tensor {
             return [dx]
         }
     }
-
-    /// Largest element of the whole tensor (no gradient recording needed by callers so far).
-    public func maxValue() -> Float {
-        precondition(count > 0, "maxValue of an empty tensor")
-        let p = storage.pointer
-        var best = p[0]
-        for i in 1..<count where p[i] > best { best = p[i] }
-        return best
-    }
 }

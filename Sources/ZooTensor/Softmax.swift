@@ -30,10 +30,11 @@ extension Tensor {
             // dx = g − softmax ⊙ Σ g
             let dx = Tensor(uninitializedShape: g.shape)
             let y = output.storage.pointer, pg = g.storage.pointer, d = dx.storage.pointer
+            FastMath.exp(y, d, count: dx.count)                        // d = softmax, vectorised, then
             Tensor.forEachLine(outer: outer, length: length, inner: inner) { base, step in
                 var total: Float = 0
                 for l in 0..<length { total += pg[base + l * step] }
-                for l in 0..<length { let j = base + l * step; d[j] = pg[j] - FastMath.exp(y[j]) * total }
+                for l in 0..<length { let j = base + l * step; d[j] = pg[j] - d[j] * total }
             }
             return [dx]
         }

@@ -121,7 +121,10 @@ struct TrainerTests {
             let text = String(describing: error)
             return text.contains("step 8") && text.contains("last.safetensors")
         }
-        #expect(throws: Never.self) { _ = try SafetensorsFile(contentsOf: out.appendingPathComponent("last.safetensors")) }
+        // The checkpoint on disk is the one written at the end of epoch 0 (step 6), untouched.
+        let kept = try SafetensorsFile(contentsOf: out.appendingPathComponent("last.safetensors"))
+        let state = try JSONSerialization.jsonObject(with: Data(kept.metadata["zoo.trainer", default: ""].utf8)) as? [String: Any]
+        #expect(state?["step"] as? Int == 6)
     }
 
     @Test("a run never overwrites an existing one without --resume")
