@@ -45,14 +45,9 @@ extension Tensor {
                 let full = transposeB
                     ? matmul(g, a, transposeA: true, transposeB: transposeA)      // [N, K] = Gᵀ op(A)
                     : matmul(a, g, transposeA: !transposeA, transposeB: false)    // [K, N] = op(A)ᵀ G
-                gradB = batchB.isEmpty && !batchA.isEmpty ? full.reducedToMatrix(batchRank: batchA.count) : full
+                gradB = batchB.isEmpty && !batchA.isEmpty ? full.sum(axes: Array(0..<batchA.count)) : full
             }
             return [gradA, gradB]
         }
-    }
-
-    /// Sums the leading `batchRank` dimensions away (the gradient of a shared 2-D operand).
-    private func reducedToMatrix(batchRank: Int) -> Tensor {
-        sum(axes: Array(0..<batchRank))
     }
 }
