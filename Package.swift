@@ -115,6 +115,9 @@ let package = Package(
         .testTarget(name: "ZooCoreTests", dependencies: ["ZooCore", "ZooCatalog", "ZooManifest", "ZooNN", "ZooTensor", "ZooTestSupport"],
                     swiftSettings: kernelSettings),
         .testTarget(name: "ZooCommandLineTests", dependencies: ["ZooCommandLine", "ZooManifest"]),
+        // Every case under Tests/Fixtures/parity, run through the full registry (all method targets).
+        .testTarget(name: "ZooParityTests", dependencies: ["ZooCore", "ZooCatalog", "ZooManifest", "ZooNN", "ZooTensor", "ZooTestSupport"],
+                    swiftSettings: kernelSettings),
 
         // `swift package --allow-writing-to-package-directory zoo-new-method --name N --kind K --family F`
         // scaffolds a method target. Plugins cannot link libraries, so the plugin runs zoo-scaffold.
