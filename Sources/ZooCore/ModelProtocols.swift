@@ -59,3 +59,11 @@ public protocol ContrastiveModel: ZooModel, TextEncoder, VideoEncoder {
     /// `ln` of the logit scale (0-d); logits are `exp(logitScale) · t·vᵀ`.
     var logitScale: Tensor { get }
 }
+
+/// A head that scales its logits by a learnable `ln s` which, composed with a backbone, must be
+/// the backbone's own (CLIP4Clip, X-CLIP and TeachCLIP all read `clip.logit_scale`): after
+/// `shareLogitScale(_:)` the head uses the backbone's 0-d tensor and drops its own parameter, so
+/// a composed checkpoint holds `clip.logit_scale` once.
+public protocol LogitScaleSharing: AnyObject {
+    func shareLogitScale(_ scale: Tensor)
+}

@@ -15,7 +15,7 @@ import ZooTensor
 /// saved alone loads official checkpoints. A composed model (backbone + head) shares the
 /// backbone's scale instead with `shareLogitScale(_:)`: the head's own parameter is then
 /// removed from its state, so the checkpoint holds `clip.logit_scale` once, in the backbone.
-public class LooseSimilarityHead: Module, SimilarityHead {
+public class LooseSimilarityHead: Module, SimilarityHead, LogitScaleSharing {
     /// ln s owned by the head; nil once `shareLogitScale(_:)` hands it to a backbone.
     @OptionalParameter(key: "clip.logit_scale") public var ownLogitScale: Tensor?
     /// The backbone's ln s when shared (not part of this head's state).

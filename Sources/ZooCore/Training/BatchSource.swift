@@ -13,6 +13,12 @@ public protocol BatchSource {
     func batchesPerEpoch(batchSize: Int) -> Int
     /// Batch `index` of `epoch` under `seed`.
     func batch(epoch: Int, index: Int, batchSize: Int, seed: UInt64) throws -> Batch
+    /// What losses with per-example memory need to know (nil: such losses cannot train on it).
+    var trainingSet: TrainingSetDescription? { get }
+}
+
+extension BatchSource {
+    public var trainingSet: TrainingSetDescription? { nil }
 }
 
 /// A seeded permutation of `0..<count` for one epoch (Fisher–Yates on xoshiro256**).
@@ -66,6 +72,11 @@ public struct RetrievalBatcher: BatchSource {
         var mask = [Float](repeating: 0, count: indices.count * frames)
         for (row, item) in items.enumerated() { for f in 0..<item.validFrames { mask[row * frames + f] = 1 } }
         return (Tensor.stack(items.map(\.values)), items.first?.kind ?? .pixels, Tensor(mask, shape: [indices.count, frames]))
+    }
+
+    /// One memory row per video, each its own class.
+    public var trainingSet: TrainingSetDescription? {
+        TrainingSetDescription(name: source.name, labels: Array(0..<source.videoCount), rowKey: "video.index")
     }
 
     /// Token ids of these captions.

@@ -10,6 +10,7 @@ public enum TrainingError: Error, CustomStringConvertible {
     case outputExists(String)
     case nothingToResume(String)
     case emptyData(String, batchSize: Int)
+    case noTrainingSetDescription(loss: String, data: String)
 
     public var description: String {
         switch self {
@@ -24,6 +25,8 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "--resume found no checkpoint at \(path). Start without --resume, or point --out at the run to continue."
         case let .emptyData(name, batchSize):
             return "\(name) has fewer examples than one batch of \(batchSize). Lower --batch-size."
+        case let .noTrainingSetDescription(loss, data):
+            return "\(loss) keeps a memory row per training example, but \(data) does not describe its examples. Train on a dataset split (synthvtt, msrvtt, features, digits, synthfine)."
         }
     }
 }
@@ -76,6 +79,7 @@ public final class Trainer {
         let batchesPerEpoch = data.batchesPerEpoch(batchSize: recipe.batchSize)
         guard batchesPerEpoch > 0 else { throw TrainingError.emptyData(data.name, batchSize: recipe.batchSize) }
         let total = plannedSteps
+        try prepareLosses()
         let optimizer = recipe.makeOptimizer(for: [("", model)] + losses.map { ("loss.\($0.name).", $0.loss) }, totalSteps: total)
         let lossModules = losses.map { ($0.name, $0.loss as Module) }
         teacher?.eval()
@@ -165,6 +169,23 @@ public final class Trainer {
         }
         return TrainingSummary(steps: state.step, finalLoss: lastLoss, seconds: Date().timeIntervalSince(started),
                                bestMetric: state.bestMetric, lastEvaluation: lastEvaluation, checkpointDirectory: outputDirectory)
+    }
+
+    /// Shows losses with per-example memory the training set and both models' outputs on the
+    /// first batch (eval mode, no gradients, its own random stream: the run's numbers do not move).
+    func prepareLosses() throws {
+        let aware = losses.compactMap { entry in (entry.loss as? any TrainingSetAwareLoss).map { (entry.name, $0) } }
+        guard !aware.isEmpty else { return }
+        let batch = try data.batch(epoch: 0, index: 0, batchSize: recipe.batchSize, seed: recipe.seed)
+        model.eval()
+        defer { model.train() }
+        let (studentOutputs, teacherOutputs) = try GlobalRandom.withSeed(recipe.seed) {
+            try noGrad { (try model.forward(batch), try teacher.map { try $0.forward(batch) } ?? Outputs()) }
+        }
+        for (name, loss) in aware {
+            guard let trainingSet = data.trainingSet else { throw TrainingError.noTrainingSetDescription(loss: name, data: data.name) }
+            try loss.prepare(for: trainingSet, student: studentOutputs, teacher: teacherOutputs)
+        }
     }
 
     /// Task loss plus weighted distillation losses for one batch, with the parts by name.

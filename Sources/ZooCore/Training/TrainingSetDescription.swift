@@ -1,0 +1,40 @@
+// What a loss with per-example state learns about the training set before the first step:
+// CRD sizes its memory banks by it and draws negatives from other classes with it.
+import ZooData
+
+/// The training set as a loss with memory sees it: one row per memory slot, each with a class.
+///
+/// Classification: one row per training example (`Batch.indices`), labelled with its class.
+/// Retrieval: one row per training video (the batch's `video.index`), each its own class, so the
+/// negatives of a caption are the other videos.
+public struct TrainingSetDescription: Sendable, Equatable {
+    /// For logs: "digits/train".
+    public var name: String
+    /// Class of each memory row; `labels.count` is the number of rows N.
+    public var labels: [Int]
+    /// The batch integer input that holds each example's memory row (`video.index`), or nil when
+    /// the row is the example's dataset index (`Batch.indices`).
+    public var rowKey: String?
+
+    public init(name: String, labels: [Int], rowKey: String?) {
+        (self.name, self.labels, self.rowKey) = (name, labels, rowKey)
+    }
+
+    public var count: Int { labels.count }
+
+    /// The memory row of each example of `batch`.
+    public func rows(of batch: Batch) throws -> [Int] {
+        guard let rowKey else { return batch.indices }
+        return try batch.integers(rowKey).scalars
+    }
+}
+
+/// A distillation loss that must see the training set and the models' outputs before training
+/// (CRD sizes its memory banks by the set and its embedding heads by the feature widths).
+///
+/// The trainer calls `prepare` once, before it builds the optimizer and before it restores a
+/// checkpoint (restored banks then overwrite fresh ones of the same size), with the student's
+/// and the teacher's outputs on the first training batch, computed in eval mode without gradients.
+public protocol TrainingSetAwareLoss: DistillationLoss {
+    func prepare(for trainingSet: TrainingSetDescription, student: Outputs, teacher: Outputs) throws
+}
