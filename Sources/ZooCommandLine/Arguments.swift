@@ -183,6 +183,11 @@ public struct ParsedArguments: Sendable, Equatable {
 
     public init() {}
 
+    /// Arguments built in code, for a command that runs another (`zoo train` training a teacher first).
+    public init(positionals: [String], values: [String: [String]] = [:], flags: Set<String> = []) {
+        (self.positionals, self.values, self.flags) = (positionals, values, flags)
+    }
+
     /// Whether the flag `--name` was given.
     public func flag(_ name: String) -> Bool { flags.contains(name) }
 

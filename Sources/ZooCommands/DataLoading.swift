@@ -38,6 +38,8 @@ extension DataSpec {
             // Evaluation needs only the test list; a missing training list matters only to training.
             let train = (try? MSRVTTSource(paths: paths, split: .train, decoder: decoder)) ?? test
             return DataSplits(train: train, validation: nil, test: test)
+        case .digits, .synthfine:
+            throw UsageError("--data \(self) is a classification dataset; train a classification model on it (`zoo list --family classification`)")
         case let .features(directory):
             let paths = FeatureSourcePaths(directory: URL(fileURLWithPath: directory), features: url("features-file"), captions: url("captions-file"))
             let test = try FeatureSource(paths: paths, split: "test", framesPerVideo: frames ?? 12)

@@ -5,16 +5,21 @@ import ZooCore
 import ZooData
 import ZooManifest
 
-/// A parsed `--data` value: `synthvtt` (embedded), `msrvtt:DIR` or `features:DIR`.
+/// A parsed `--data` value: `synthvtt` (embedded), `msrvtt:DIR` or `features:DIR` (retrieval);
+/// `digits` (shipped) or `synthfine` (embedded) (classification).
 public enum DataSpec: Equatable, CustomStringConvertible {
     case synthvtt
     case msrvtt(String)
     case features(String)
+    case digits
+    case synthfine
 
-    public static let examples = ["synthvtt", "msrvtt:DIR", "features:DIR"]
+    public static let examples = ["synthvtt", "msrvtt:DIR", "features:DIR", "digits", "synthfine"]
 
     public init(_ text: String) throws {
         if text == "synthvtt" { self = .synthvtt; return }
+        if text == "digits" { self = .digits; return }
+        if text == "synthfine" { self = .synthfine; return }
         if let colon = text.firstIndex(of: ":") {
             let kind = String(text[..<colon]), path = String(text[text.index(after: colon)...])
             guard !path.isEmpty else { throw UsageError("--data \(text): give a directory after '\(kind):'") }
@@ -25,7 +30,7 @@ public enum DataSpec: Equatable, CustomStringConvertible {
             }
         }
         throw UsageError("unknown --data \"\(text)\"; use one of \(Self.examples.joined(separator: ", "))."
-                         + Suggestions.didYouMean(text, in: ["synthvtt", "msrvtt", "features"]))
+                         + Suggestions.didYouMean(text, in: ["synthvtt", "msrvtt", "features", "digits", "synthfine"]))
     }
 
     public var description: String {
@@ -33,6 +38,25 @@ public enum DataSpec: Equatable, CustomStringConvertible {
         case .synthvtt: return "synthvtt"
         case let .msrvtt(path): return "msrvtt:\(path)"
         case let .features(path): return "features:\(path)"
+        case .digits: return "digits"
+        case .synthfine: return "synthfine"
+        }
+    }
+
+    /// The task family of the data.
+    public var family: Family {
+        switch self {
+        case .synthvtt, .msrvtt, .features: return .retrieval
+        case .digits, .synthfine: return .classification
+        }
+    }
+
+    /// Frames per video when `--frames` is not given (nil for classification data).
+    public var defaultFrames: Int? {
+        switch self {
+        case .synthvtt: return SynthVTTConfiguration().frames
+        case .msrvtt, .features: return 12
+        case .digits, .synthfine: return nil
         }
     }
 }

@@ -1,5 +1,6 @@
-// What `zoo train` and `zoo eval` share: the model, its recipe, the data, and for training the
-// teacher and the distillation losses, all checked before any work starts.
+// What `zoo train` and `zoo eval` share: the model (a registered model, or a head composed with
+// a backbone), its recipe, the data, and for training the teachers and the distillation
+// losses, all checked before any work starts.
 import Foundation
 import ZooCommandLine
 import ZooCore
@@ -12,102 +13,109 @@ struct RunSetup {
     let modelName: String
     let model: any ZooModel
     let recipe: TrainingRecipe
-    let splits: DataSplits
-    let tokenizer: CLIPTokenizer
-    var teacher: (any ZooModel)?
+    let data: RunData
+    var teachers: [(name: String, model: any ZooModel)] = []
     var losses: [(name: String, loss: any DistillationLoss, weight: Float)] = []
     var taskWeight: Float = 1
+    /// What was composed (heads only), for the log.
+    var composition: CompositionReport?
 
-    var trainBatcher: RetrievalBatcher { batcher(for: splits.train) }
+    var trainBatcher: any BatchSource { data.trainBatcher(contextLength: recipe.contextLength) }
 
-    func batcher(for source: any RetrievalSource) -> RetrievalBatcher {
-        RetrievalBatcher(source: source, tokenizer: tokenizer, contextLength: recipe.contextLength)
-    }
-
-    init(arguments: ParsedArguments, registry: Registry, forTraining: Bool, weights: String? = nil) throws {
-        let modelName = arguments.positionals[0].lowercased()
+    /// Builds everything from the command line. `teacherWeights` maps teacher names to trained
+    /// checkpoints when `zoo train` trained them first.
+    init(arguments: ParsedArguments, registry: Registry, forTraining: Bool, weights: String? = nil,
+         modelName explicitName: String? = nil, teacherWeights: [String: String] = [:]) throws {
+        let modelName = (explicitName ?? arguments.positionals[0]).lowercased()
         self.modelName = modelName
         let entry = try registry.entry(modelName)
-        guard entry.kind == .model else {
-            throw RuntimeError("\(modelName) is a \(entry.kind.rawValue); `zoo \(forTraining ? "train" : "eval")` needs a model (`zoo list --kind model`)")
+        guard entry.kind == .model || entry.kind == .head else {
+            throw RuntimeError("\(modelName) is a \(entry.kind.rawValue); `zoo \(forTraining ? "train" : "eval")` needs a model or a similarity head (`zoo list --kind model`, `zoo list --kind head`)")
         }
-        let distill = arguments.values("distill").map(Self.parseDistill)
+        let isMain = explicitName == nil
+        let distill = isMain ? arguments.values("distill").map(Self.parseDistill) : []
         let lossNames = Set(try distill.map { try $0.get().name })
-        let overrides = try ConfigOverrides(arguments: arguments.values("set"), components: lossNames)
-
-        // The recipe: CLIP4Clip's, with the flags over it.
-        var recipe = TrainingRecipe.clip4clip
-        if let epochs = arguments.value("epochs") { recipe.epochs = try Self.positive(epochs, "--epochs") }
-        if let steps = arguments.value("steps") { recipe.steps = try Self.positive(steps, "--steps") }
-        if arguments.value("epochs") != nil && arguments.value("steps") != nil { throw UsageError("give --epochs or --steps, not both") }
-        if let size = arguments.value("batch-size") { recipe.batchSize = try Self.positive(size, "--batch-size") }
-        if let lr = arguments.value("lr") {
-            guard let value = Float(lr), value > 0, value.isFinite else { throw UsageError("--lr must be a positive number, got \"\(lr)\"") }
-            recipe.learningRate = value
-        }
-        if let name = arguments.value("optimizer") {
-            guard let kind = TrainingRecipe.OptimizerKind(rawValue: name) else {
-                throw UsageError("unknown --optimizer \"\(name)\"; use bertAdam, adamW, adam or sgd."
-                                 + Suggestions.didYouMean(name, in: ["bertAdam", "adamW", "adam", "sgd"]))
-            }
-            recipe.optimizer = kind
-        }
-        if let seed = arguments.value("seed") {
-            guard let value = UInt64(seed) else { throw UsageError("--seed must be a non-negative integer, got \"\(seed)\"") }
-            recipe.seed = value
-        }
-        if let every = arguments.value("eval-every") { recipe.evaluateEvery = try Self.positive(every, "--eval-every") }
-        if let weight = arguments.value("task-weight") {
+        let overrides = try ConfigOverrides(arguments: isMain ? arguments.values("set") : [], components: lossNames)
+        var recipe = try RecipeFlags.recipe(for: entry, registry: registry, arguments: arguments)
+        if let weight = arguments.value("task-weight"), isMain {
             guard let value = Float(weight), value >= 0 else { throw UsageError("--task-weight must be a number ≥ 0, got \"\(weight)\"") }
             taskWeight = value
         }
 
-        // The model: from its config, or from weights people have.
-        let seed = recipe.seed
-        let modelOverrides = overrides.overrides()
-        let initWeights = weights ?? arguments.value("init")
-        let built = try GlobalRandom.withSeed(seed) { () throws -> Module in
-            if let initWeights { return try registry.createFromWeights(modelName, weights: URL(fileURLWithPath: initWeights), overrides: modelOverrides) }
-            return try registry.create(modelName, overrides: modelOverrides)
+        // The data decides the default backbone (clip-tiny for synthvtt) and the frame count.
+        let spec = try DataSpec(arguments.value("data") ?? Self.defaultData(for: entry))
+        let frames = try arguments.value("frames").map { try Self.positive($0, "--frames") }
+        let modelWeights = isMain ? (weights ?? arguments.value("init")) : weights
+        var compositionReport: CompositionReport?
+        let built: any ZooModel = try GlobalRandom.withSeed(recipe.seed) {
+            if entry.kind == .head {
+                let backbone = arguments.value("backbone") ?? (spec == .synthvtt ? "clip-tiny" : nil)
+                var headOverrides = overrides.overrides()
+                let dataFrames = frames ?? spec.defaultFrames
+                let sizes = try registry.config(for: modelName)
+                var extra: [JSONNode.Member] = []
+                if sizes.has("frames"), let dataFrames { extra.append(.init(key: "frames", value: .number(dataFrames))) }
+                if sizes.has("words") { extra.append(.init(key: "words", value: .number(recipe.contextLength))) }
+                headOverrides = try ModelConfig.merge(.object(members: extra), headOverrides, entry: modelName, allowingNewKeys: true)
+                let (composed, report) = try registry.composedModel(
+                    head: modelName, backbone: backbone, headOverrides: headOverrides,
+                    backboneWeights: (isMain ? arguments.value("backbone-weights") : nil).map { URL(fileURLWithPath: $0) })
+                compositionReport = report
+                if let modelWeights { try composed.loadWeights(from: URL(fileURLWithPath: modelWeights)) }
+                return composed
+            }
+            let module = try modelWeights.map { try registry.createFromWeights(modelName, weights: URL(fileURLWithPath: $0), overrides: overrides.overrides()) }
+                ?? registry.create(modelName, overrides: overrides.overrides())
+            guard let model = module as? any ZooModel else { throw ZooError.wrongKind(name: modelName, expected: "model", actual: entry.kind.rawValue) }
+            return model
         }
-        guard let model = built as? any ZooModel else { throw ZooError.wrongKind(name: modelName, expected: "model", actual: "module") }
-        self.model = model
-        if let contrastive = model as? any TextEncoder { recipe.contextLength = Swift.min(recipe.contextLength, contrastive.contextLength) }
+        self.model = built
+        self.composition = compositionReport
+        if let text = built as? any TextEncoder { recipe.contextLength = Swift.min(recipe.contextLength, text.contextLength) }
+        if let composed = built as? ComposedRetrievalModel {
+            recipe.contextLength = Swift.min(recipe.contextLength, composed.backbone.contextLength)
+        }
         self.recipe = recipe
 
-        // Teacher and losses, checked before anything trains.
-        if forTraining {
-            if let teacherName = arguments.value("teacher")?.lowercased() {
-                guard let teacherWeights = arguments.value("teacher-weights") else {
-                    throw UsageError("--teacher \(teacherName) needs --teacher-weights CKPT (a trained teacher's checkpoint)")
+        // Teachers and losses, checked before anything trains.
+        if forTraining && isMain {
+            let names = arguments.values("teacher").map { $0.lowercased() }
+            for name in names {
+                guard let checkpoint = teacherWeights[name] else {
+                    throw UsageError("--teacher \(name) has no weights: give --teacher-weights CKPT (one per --teacher, in order)")
                 }
-                let teacherModule = try registry.createFromWeights(teacherName, weights: URL(fileURLWithPath: teacherWeights))
-                guard let teacher = teacherModule as? any ZooModel else {
-                    throw ZooError.wrongKind(name: teacherName, expected: "model", actual: try registry.entry(teacherName).kind.rawValue)
-                }
+                let teacher = try RunSetup(arguments: arguments, registry: registry, forTraining: false, weights: checkpoint,
+                                           modelName: name).model
                 teacher.freeze()
-                self.teacher = teacher
-            } else if arguments.value("teacher-weights") != nil {
-                throw UsageError("--teacher-weights without --teacher NAME")
+                teachers.append((name, teacher))
             }
             for parsed in distill {
                 let (name, weight) = try parsed.get()
-                let loss = try registry.createLoss(name, overrides: overrides.overrides(for: name))
-                losses.append((name, loss, weight))
+                losses.append((name, try registry.createLoss(name, overrides: overrides.overrides(for: name)), weight))
             }
-            let combination = Combination(studentName: modelName, student: model, teacherName: arguments.value("teacher"),
-                                          teacher: teacher, losses: losses, taskWeight: taskWeight)
-            try combination.check()
+            var combination = Combination(studentName: modelName, student: built, teacherName: teachers.first?.name,
+                                          teacher: teachers.first?.model, losses: losses, taskWeight: taskWeight)
+            var problems = combination.problems()
+            for (name, teacher) in teachers.dropFirst() {
+                combination.teacherName = name
+                combination.teacher = teacher
+                problems += combination.problems().filter { !problems.contains($0) }
+            }
+            if teachers.count > 1, let memory = losses.first(where: { $0.loss is any TrainingSetAwareLoss }) {
+                problems.append("\(memory.name) keeps memory banks for one teacher; train with a single --teacher")
+            }
+            if !problems.isEmpty { throw ZooError.incompatibleCombination(problems) }
         }
 
-        guard model.family == .retrieval else {
-            throw RuntimeError("\(modelName) is a \(model.family.rawValue) model; the classification datasets arrive with the distillation issue")
-        }
-        let spec = try DataSpec(arguments.value("data") ?? "synthvtt")
-        let imageSize = (model as? any VideoEncoder)?.imageSize ?? 32
-        let frames = try arguments.value("frames").map { try Self.positive($0, "--frames") }
-        splits = try spec.load(imageSize: imageSize, frames: frames, arguments: arguments)
-        tokenizer = try CLIPTokenizer.shared()
+        let imageSize = (built as? any VideoEncoder)?.imageSize ?? (built as? ComposedRetrievalModel)?.backbone.imageSize ?? 32
+        data = try spec.loadRun(family: built.family, imageSize: imageSize, frames: frames, arguments: arguments)
+    }
+
+    /// The dataset a model trains on when `--data` is not given: the entry's `data` setting, else
+    /// synthvtt for retrieval and digits for classification.
+    static func defaultData(for entry: ManifestEntry) -> String {
+        if let data = entry.config["data"]?.stringValue { return data }
+        return entry.families.first == .classification ? "digits" : "synthvtt"
     }
 
     static func parseDistill(_ text: String) -> Result<(name: String, weight: Float), Error> {

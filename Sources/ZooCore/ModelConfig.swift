@@ -62,17 +62,19 @@ public struct ModelConfig: Sendable, CustomStringConvertible {
     /// `overrides` merged into `base`, member by member (nested objects merge recursively).
     /// A key that `base` does not have is an error with a did-you-mean, so a typo in `--set`
     /// never passes silently.
-    public static func merge(_ base: JSONNode, _ overrides: JSONNode, entry: String) throws -> JSONNode {
+    /// With `allowingNewKeys`, a key `base` lacks is added (combining two override sets).
+    public static func merge(_ base: JSONNode, _ overrides: JSONNode, entry: String, allowingNewKeys: Bool = false) throws -> JSONNode {
         guard let baseMembers = base.members, let overrideMembers = overrides.members else { return overrides }
         var members = baseMembers
         for override in overrideMembers {
             guard let index = members.firstIndex(where: { $0.key == override.key }) else {
+                if allowingNewKeys { members.append(override); continue }
                 throw ZooError.invalidConfig(entry: entry, key: override.key,
                     problem: "is not a setting of this entry." + Suggestions.didYouMeanNearest(override.key, in: baseMembers.map(\.key)))
             }
             let current = members[index].value
             members[index].value = current.members != nil && override.value.members != nil
-                ? try merge(current, override.value, entry: entry) : override.value
+                ? try merge(current, override.value, entry: entry, allowingNewKeys: allowingNewKeys) : override.value
         }
         return .object(members: members)
     }

@@ -15,7 +15,7 @@ import ZooTensor
 /// saved alone loads official checkpoints. A composed model (backbone + head) shares the
 /// backbone's scale instead with `shareLogitScale(_:)`: the head's own parameter is then
 /// removed from its state, so the checkpoint holds `clip.logit_scale` once, in the backbone.
-public class LooseSimilarityHead: Module, SimilarityHead, LogitScaleSharing {
+public class LooseSimilarityHead: Module, FactorizedSimilarityHead, LogitScaleSharing {
     /// ln s owned by the head; nil once `shareLogitScale(_:)` hands it to a backbone.
     @OptionalParameter(key: "clip.logit_scale") public var ownLogitScale: Tensor?
     /// The backbone's ln s when shared (not part of this head's state).
@@ -46,16 +46,27 @@ public class LooseSimilarityHead: Module, SimilarityHead, LogitScaleSharing {
     /// Taps: `logits` `[Bt, Bv]`, `embedding.text` t̂ `[Bt, D]`, `embedding.video` v `[Bv, D]`,
     /// `frames` f''·m `[Bv, F, D]` (the temporal module's output, zero on padded frames).
     public func similarity(text: TextFeatures, video: VideoFeatures) -> Outputs {
+        let (videoEmbedding, refined) = pooledVideo(video)
+        let textEmbedding = embedText(text)
+        let logits = Tensor.matmul(textEmbedding, videoEmbedding, transposeB: true) * logitScale.exp()
+        return Outputs([.logits: logits, .textEmbedding: textEmbedding, .videoEmbedding: videoEmbedding,
+                        .encodedFrames: refined * video.mask.expandingDimension(at: -1)])
+    }
+
+    /// t̂ = n(t): `[Bt, D]`.
+    public func embedText(_ text: TextFeatures) -> Tensor { text.sentence.l2Normalized() }
+
+    /// v = n(masked mean of n(f'')): `[Bv, D]`.
+    public func embedVideo(_ video: VideoFeatures) -> Tensor { pooledVideo(video).embedding }
+
+    /// v and f'' (`[Bv, F, D]`, padded rows unmasked).
+    func pooledVideo(_ video: VideoFeatures) -> (embedding: Tensor, refined: Tensor) {
         let mask = video.mask, keep = video.mask.expandingDimension(at: -1)   // [Bv, F, 1]
         let refined = temporalFrames(video.frames, mask: mask)
         let squaredNorm = (refined * refined).sum(axis: -1, keepingDimensions: true)
         let normalised = refined / (squaredNorm + (1 - keep)).sqrt()
         let count = Tensor.maximum(mask.sum(axis: 1, keepingDimensions: true), Tensor(scalar: 1))   // [Bv, 1]
-        let videoEmbedding = ((normalised * keep).sum(axis: 1) / count).l2Normalized()
-        let textEmbedding = text.sentence.l2Normalized()
-        let logits = Tensor.matmul(textEmbedding, videoEmbedding, transposeB: true) * logitScale.exp()
-        return Outputs([.logits: logits, .textEmbedding: textEmbedding, .videoEmbedding: videoEmbedding,
-                        .encodedFrames: refined * keep])
+        return (((normalised * keep).sum(axis: 1) / count).l2Normalized(), refined)
     }
 
     public func exampleFeatures(textCount: Int, videoCount: Int, seed: UInt64) -> (TextFeatures, VideoFeatures) {

@@ -44,7 +44,9 @@ public struct TrainingSummary {
 public final class Trainer {
     public let modelName: String
     public let model: any ZooModel
-    public let teacher: (any ZooModel)?
+    /// Frozen teachers; each distillation loss is averaged over them (TeachCLIP's several teachers).
+    public let teachers: [any ZooModel]
+    public var teacher: (any ZooModel)? { teachers.first }
     public let losses: [(name: String, loss: any DistillationLoss, weight: Float)]
     public let taskWeight: Float
     public let recipe: TrainingRecipe
@@ -57,12 +59,12 @@ public final class Trainer {
     public var stopAfter: Int?
     public var progress: ProgressReporter?
 
-    public init(modelName: String, model: any ZooModel, teacher: (any ZooModel)? = nil,
+    public init(modelName: String, model: any ZooModel, teacher: (any ZooModel)? = nil, teachers: [any ZooModel] = [],
                 losses: [(name: String, loss: any DistillationLoss, weight: Float)] = [], taskWeight: Float = 1,
                 recipe: TrainingRecipe, data: any BatchSource) {
         self.modelName = modelName
         self.model = model
-        self.teacher = teacher
+        self.teachers = (teacher.map { [$0] } ?? []) + teachers
         self.losses = losses
         self.taskWeight = taskWeight
         self.recipe = recipe
@@ -82,7 +84,7 @@ public final class Trainer {
         try prepareLosses()
         let optimizer = recipe.makeOptimizer(for: [("", model)] + losses.map { ("loss.\($0.name).", $0.loss) }, totalSteps: total)
         let lossModules = losses.map { ($0.name, $0.loss as Module) }
-        teacher?.eval()
+        teachers.forEach { $0.eval() }
         var state = TrainerState(model: modelName, step: 0, totalSteps: total, epoch: 0, batchInEpoch: 0,
                                  randomState: RandomGenerator(seed: recipe.seed ^ 0xD1B5_4A32_D192_ED03).stateStrings,
                                  bestMetric: nil, bestStep: nil, recipe: recipe)
@@ -194,13 +196,14 @@ public final class Trainer {
         let task = try model.taskLoss(outputs, batch: batch)
         var total = task * taskWeight
         var parts = ["task": task.item]
-        if let teacher {
-            let teacherOutputs = try noGrad { try teacher.forward(batch) }
-            for (name, loss, weight) in losses {
-                let value = try loss.loss(student: outputs, teacher: teacherOutputs, batch: batch)
-                parts[name] = value.item
-                total = total + value * weight
-            }
+        guard !teachers.isEmpty, !losses.isEmpty else { return (total, parts) }
+        let teacherOutputs = try teachers.map { teacher in try noGrad { try teacher.forward(batch) } }
+        for (name, loss, weight) in losses {
+            var value = try loss.loss(student: outputs, teacher: teacherOutputs[0], batch: batch)
+            for other in teacherOutputs.dropFirst() { value = value + (try loss.loss(student: outputs, teacher: other, batch: batch)) }
+            if teacherOutputs.count > 1 { value = value / Float(teacherOutputs.count) }
+            parts[name] = value.item
+            total = total + value * weight
         }
         return (total, parts)
     }

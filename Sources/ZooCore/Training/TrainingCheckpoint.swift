@@ -83,6 +83,18 @@ extension RandomGenerator {
     }
 }
 
+extension Module {
+    /// Loads weights strictly: a `zoo train` checkpoint's `model/` tensors, or a plain state
+    /// dictionary in this module's key layout (e.g. an official checkpoint converted to safetensors).
+    public func loadWeights(from url: URL) throws {
+        let file = try SafetensorsFile(contentsOf: url)
+        let prefix = file.metadata[TrainingCheckpoint.metadataKey] != nil ? "model/" : ""
+        var state: [String: Tensor] = [:]
+        for entry in file.entries where entry.name.hasPrefix(prefix) { state[String(entry.name.dropFirst(prefix.count))] = try file.tensor(entry.name) }
+        try load(state: state, source: url.lastPathComponent)
+    }
+}
+
 extension Registry {
     /// Builds `name` from weights at `url`: a training checkpoint written by `zoo train` (its
     /// `model/` tensors are loaded strictly into a model built from the config), or any weights
