@@ -15,8 +15,9 @@ import ZooTensor
 public final class ComposedRetrievalModel: Module, RetrievalModel {
     @Child(key: "clip") public var backboneModule: Module
     @Child(key: "") public var headModule: Module
-    public let backbone: any ContrastiveModel
-    public let head: any SimilarityHead
+    /// The backbone and the head, typed (computed, so reflection sees each module once, under its key).
+    public var backbone: any ContrastiveModel { backboneModule as! any ContrastiveModel }
+    public var head: any SimilarityHead { headModule as! any SimilarityHead }
     public let backboneName: String
     public let headName: String
     /// Frames and words of `exampleBatch` (X-CLIP's matrices fix both).
@@ -25,7 +26,7 @@ public final class ComposedRetrievalModel: Module, RetrievalModel {
 
     public init(backbone: any ContrastiveModel, backboneName: String, head: any SimilarityHead, headName: String,
                 exampleFrames: Int = 4, exampleWords: Int = 8) {
-        (self.backbone, self.head, self.backboneName, self.headName) = (backbone, head, backboneName, headName)
+        (self.backboneName, self.headName) = (backboneName, headName)
         (self.exampleFrames, self.exampleWords) = (exampleFrames, exampleWords)
         super.init()   // keyed wrappers are assigned after
         backboneModule = backbone
