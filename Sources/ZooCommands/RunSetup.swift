@@ -19,6 +19,8 @@ struct RunSetup {
     var taskWeight: Float = 1
     /// What was composed (heads only), for the log.
     var composition: CompositionReport?
+    /// Lines for the run's log about how it was set up.
+    var notes: [String] = []
 
     var trainBatcher: any BatchSource { data.trainBatcher(contextLength: recipe.contextLength) }
 
@@ -108,7 +110,22 @@ struct RunSetup {
         }
 
         let imageSize = (built as? any VideoEncoder)?.imageSize ?? (built as? ComposedRetrievalModel)?.backbone.imageSize ?? 32
-        data = try spec.loadRun(family: built.family, imageSize: imageSize, frames: frames, arguments: arguments)
+        var loaded = try spec.loadRun(family: built.family, imageSize: imageSize, frames: frames, arguments: arguments)
+        if isMain && arguments.flag("freeze-visual") {
+            guard let composed = built as? ComposedRetrievalModel, case let .retrieval(splits, tokenizer) = loaded else {
+                throw UsageError("--freeze-visual applies to a head over a CLIP backbone (clip4clip-*, xclip, teachclip)")
+            }
+            let frozen = composed.freeze(matching: "clip.visual.*")
+            let started = Date()
+            func encoded(_ source: any RetrievalSource) throws -> any RetrievalSource {
+                try EncodedVideoSource(base: source, encoder: composed.backbone)
+            }
+            let cached = DataSplits(train: try encoded(splits.train), validation: try splits.validation.map(encoded), test: try encoded(splits.test))
+            loaded = .retrieval(cached, tokenizer)
+            notes.append(String(format: "froze the image encoder (%d tensors, clip.visual.*); every video encoded once by it in %.1f s",
+                                frozen, Date().timeIntervalSince(started)))
+        }
+        data = loaded
     }
 
     /// The dataset a model trains on when `--data` is not given: the entry's `data` setting, else

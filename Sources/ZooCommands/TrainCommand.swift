@@ -25,6 +25,7 @@ public struct TrainCommand: Command {
                 .value("frames", valueName: "F", help: "Frames per video (default: the dataset's)"),
                 .value("backbone", valueName: "NAME", help: "Backbone of a head (default: clip-tiny on synthvtt, else the head's config)"),
                 .value("backbone-weights", valueName: "CKPT", help: "Pretrained backbone weights (a zoo train checkpoint, OpenAI or HF CLIP)"),
+                .flag("freeze-visual", help: "Freeze the backbone's image encoder (clip.visual.*) and encode every video once up front"),
                 .value("out", valueName: "DIR", help: "Run directory for checkpoints, log.jsonl, metrics.json (default runs/MODEL-seedS)"),
                 .flag("resume", help: "Continue the run in --out from its last checkpoint, exactly"),
                 .value("init", valueName: "WEIGHTS", help: "Start from these weights (any format the model loads)"),
@@ -104,6 +105,7 @@ public struct TrainCommand: Command {
             }
             trainer.progress?.note(line)
         }
+        setup.notes.forEach { trainer.progress?.note($0) }
         let teachers = setup.teachers.isEmpty ? "" : " taught by " + setup.teachers.map(\.name).joined(separator: ", ")
         trainer.progress?.note("training \(setup.modelName) (\(formatParameters(setup.model.parameterCount)) parameters)\(teachers) on "
                                + "\(setup.trainBatcher.name): \(trainer.plannedSteps) steps of \(setup.recipe.batchSize)")

@@ -33,8 +33,9 @@ struct EntryFilterTests {
 
     @Test("kind, family and status filters keep entries matching any requested value")
     func enumFilters() throws {
-        #expect(names(EntryFilter(kinds: [.loss])) == ["crd", "hinton-kd"])
-        #expect(names(EntryFilter(kinds: [.loss, .model], families: [.classification])) == ["bimodal-pma", "crd", "hinton-kd"])
+        #expect(names(EntryFilter(kinds: [.loss])) == ["bimodal-pma-kd", "crd", "hinton-kd", "teachclip-coarse", "teachclip-fine"])
+        #expect(names(EntryFilter(kinds: [.loss, .model], families: [.classification]))
+            == ["bimodal-pma", "bimodal-pma-kd", "cnn-small", "crd", "hinton-kd", "mlp-student", "mlp-teacher"])
         let planned = manifest.entries.filter { $0.status == .planned }.count
         #expect(names(EntryFilter(statuses: [.planned])).count == planned)
         #expect(names(EntryFilter(statuses: [.planned, .experimental, .stable])).count == manifest.entries.count)

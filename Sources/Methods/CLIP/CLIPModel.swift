@@ -31,7 +31,7 @@ public final class CLIPModel: Module, ContrastiveModel {
     public var contextLength: Int { configuration.contextLength }
     public var imageSize: Int { configuration.imageSize }
     public var exposedTaps: Set<Tap> {
-        [.logits, .similarity, .textEmbedding, .videoEmbedding, .sentenceFeatures, .frameFeatures, .frameMask]
+        [.logits, .similarity, .textEmbedding, .videoEmbedding, .features, .sentenceFeatures, .frameFeatures, .frameMask]
     }
 
     public func encodeText(_ ids: IntTensor) -> TextFeatures {
@@ -60,8 +60,9 @@ public final class CLIPModel: Module, ContrastiveModel {
         let textEmbedding = textFeatures.sentence.l2Normalized()
         let videoEmbedding = CLIPModel.meanPooledEmbedding(video)
         let logits = Tensor.matmul(textEmbedding, videoEmbedding, transposeB: true) * logitScale.exp()
+        // `features` (what CRD embeds) is the video embedding, as for the composed retrieval models.
         return Outputs([.logits: logits, .similarity: logits, .textEmbedding: textEmbedding, .videoEmbedding: videoEmbedding,
-                        .sentenceFeatures: textFeatures.sentence, .frameFeatures: video.frames, .frameMask: mask])
+                        .features: videoEmbedding, .sentenceFeatures: textFeatures.sentence, .frameFeatures: video.frames, .frameMask: mask])
     }
 
     /// `n(Σ_f m_f n(f_f) / max(Σ_f m_f, 1))`: `[B, D]`.
