@@ -11,7 +11,7 @@ public struct DataPreviewCommand: Command {
     /// Actions `zoo data` knows.
     static let actions = ["preview"]
     /// Datasets that can be previewed.
-    static let datasets = ["synthvtt"]
+    static let datasets = ["synthvtt", "synthfine"]
 
     public init() {}
 
@@ -22,7 +22,7 @@ public struct DataPreviewCommand: Command {
         ArgumentSpec(
             options: [
                 .value("out", valueName: "FILE", help: "Where to write the sheet, .png or .svg (default preview.png)"),
-                .value("videos", valueName: "N", help: "How many videos to show (default 6)"),
+                .value("videos", valueName: "N", help: "How many videos (synthfine: images) to show (default 6)"),
                 .value("split", valueName: "NAME", help: "train, val or test (default test)"),
                 .value("seed", valueName: "S", help: "The dataset seed (default 0)"),
                 .value("frames", valueName: "F", help: "Frames per video (default 8)"),
@@ -32,7 +32,7 @@ public struct DataPreviewCommand: Command {
             ],
             positionals: [
                 PositionalSpec("ACTION", help: "What to do: preview"),
-                PositionalSpec("DATASET", help: "Which dataset: synthvtt"),
+                PositionalSpec("DATASET", help: "Which dataset: synthvtt or synthfine"),
             ])
     }
 
@@ -46,6 +46,7 @@ public struct DataPreviewCommand: Command {
           zoo data preview synthvtt
           zoo data preview synthvtt --split train --videos 4 --out train.svg
           zoo data preview synthvtt --pairs --videos 8 --seed 7 --out pairs.png
+          zoo data preview synthfine --videos 10 --out birds.png   (images, descriptions, phrases; PNG only)
         """
     }
 
@@ -57,8 +58,9 @@ public struct DataPreviewCommand: Command {
         let dataset = arguments.positionals[1].lowercased()
         guard Self.datasets.contains(dataset) else {
             throw RuntimeError("unknown dataset \"\(arguments.positionals[1])\"; `zoo data preview` knows \(Self.datasets.joined(separator: ", "))."
-                               + Suggestions.didYouMeanNearest(dataset, in: Self.datasets))
+                               + Suggestions.didYouMeanNearest(dataset, in: Self.datasets, limit: 1))
         }
+        if dataset == "synthfine" { return try previewSynthFine(arguments, console: console) }
         let splitName = arguments.value("split") ?? "test"
         guard let split = SynthVTT.Split(name: splitName) else {
             throw UsageError("--split must be train, val or test, got \"\(splitName)\"."
@@ -106,5 +108,37 @@ public struct DataPreviewCommand: Command {
             throw UsageError("--\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
         }
         return number
+    }
+}
+
+extension DataPreviewCommand {
+    /// `zoo data preview synthfine`: one row per image (`--videos N` of them) with its class,
+    /// descriptions and phrases, as a PNG.
+    private func previewSynthFine(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        let splitName = arguments.value("split") ?? "test"
+        guard let split = SynthFine.Split(rawValue: splitName) else {
+            throw UsageError("--split must be train or test for synthfine, got \"\(splitName)\"." + Suggestions.didYouMean(splitName, in: ["train", "test"]))
+        }
+        guard !arguments.flag("pairs") else { throw UsageError("--pairs applies to synthvtt only; synthfine has no temporal pairs") }
+        let count = try integer(arguments, "videos", default: 6, range: 1...200)
+        let scale = try integer(arguments, "scale", default: 4, range: 1...16)
+        var configuration = SynthFineConfiguration()
+        configuration.imageSize = try integer(arguments, "size", default: configuration.imageSize, range: 16...512)
+        if let text = arguments.value("seed") {
+            guard let seed = UInt64(text) else { throw UsageError("--seed must be a non-negative integer, got \"\(text)\"") }
+            configuration.seed = seed
+        }
+        let out = arguments.value("out") ?? "preview.png"
+        guard URL(fileURLWithPath: out).pathExtension.lowercased() == "png" else {
+            throw UsageError("--out must end in .png for synthfine (its sheet is PNG only), got \"\(out)\"")
+        }
+        let source = try SynthFineSource(split, configuration: configuration)
+        let images = Array(0..<min(count, source.count))
+        guard !images.isEmpty else { throw RuntimeError("\(source.name) has no images") }
+        try PNGWriter.write(SynthFinePreview.contactSheet(source, images: images, scale: scale), to: URL(fileURLWithPath: out))
+        console.write("wrote \(out): \(images.count) images of \(source.name) (seed \(configuration.seed)), "
+                      + "\(configuration.imageSize)x\(configuration.imageSize) at \(scale)x\n")
+        console.write(source.summary + "\n")
+        return ExitStatus.success
     }
 }

@@ -99,7 +99,8 @@ extension DataSpec {
             let (train, test) = try DigitsSource.splits()
             return .classification(ClassificationSplits(train: train, test: test))
         case .synthfine:
-            throw RuntimeError("synthfine arrives with Bi-modal PMA; it is not in this build yet")
+            let (train, test) = SynthFineSource.splits()
+            return .classification(ClassificationSplits(train: train, test: test))
         default:
             return .retrieval(try load(imageSize: imageSize, frames: frames, arguments: arguments), try CLIPTokenizer.shared())
         }

@@ -86,8 +86,8 @@ private struct ManifestDecoder {
         let name = reader.string("name", in: node)
         let context = name.map { "entry \"\($0)\"" } ?? "entry #\(index + 1)"
         reader.checkKeys(of: node, allowed: Manifest.entryFields, required: Manifest.requiredEntryFields, context: context)
-        if let name { checkName(name, at: node["name"]!.position) }
         let kind: EntryKind? = decodeEnum("kind", in: node) { .unknownKind($0, suggestion: $1) }
+        if let name { checkName(name, isRecipe: kind == .recipe, at: node["name"]!.position) }
         let families = decodeFamilies(node)
         let target = decodeTarget(node)
         let entryType = decodeEntryType(node)
@@ -108,8 +108,8 @@ private struct ManifestDecoder {
                              variants: variants ?? [], tags: tags ?? [], status: status, line: node.position.line)
     }
 
-    mutating func checkName(_ name: String, at position: SourcePosition) {
-        guard NameRules.isValidName(name) else {
+    mutating func checkName(_ name: String, isRecipe: Bool = false, at position: SourcePosition) {
+        guard isRecipe ? NameRules.isValidRecipeName(name) : NameRules.isValidName(name) else {
             reader.report(.invalidName(name), at: position)
             return
         }

@@ -10,6 +10,13 @@ public enum NameRules {
         return isDashSeparatedLowercase(name)
     }
 
+    /// A recipe's name: names joined by `/` and `_`, e.g. `teachclip/clip4clip-seqtransf_from_xclip`
+    /// (method / student `_from_` teacher, the torchdistill convention).
+    public static func isValidRecipeName(_ name: String) -> Bool {
+        let parts = name.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "_" }
+        return !name.isEmpty && parts.allSatisfy { isValidName(String($0)) }
+    }
+
     /// Like a name, but may start with a digit (`2d`, `vit-b16`).
     public static func isValidTag(_ tag: String) -> Bool { isDashSeparatedLowercase(tag) }
 

@@ -35,6 +35,7 @@ public enum GEMM {
             gemmScaleC(m: m, n: n, beta: beta, c: c, ldc: ldc)
             return
         }
+        FLOPCounter.record(2 * Double(m) * Double(n) * Double(k))
         let pr = GEMMProblem(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, beta: beta,
             a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
@@ -71,6 +72,7 @@ public enum GEMM {
             for i in 0..<batch { gemmScaleC(m: m, n: n, beta: beta, c: c + i &* strideC, ldc: ldc) }
             return
         }
+        FLOPCounter.record(2 * Double(batch) * Double(m) * Double(n) * Double(k))
         let pr = GEMMProblem(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, beta: beta,
             a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)

@@ -22,5 +22,6 @@ func zooCommands(manifest: Manifest, registry: Registry) -> [any Command] {
         SimilarityCommand(registry: registry),
         TrainCommand(registry: registry),
         EvalCommand(registry: registry),
+        CompareCommand(registry: registry),
     ]
 }

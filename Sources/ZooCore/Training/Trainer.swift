@@ -36,6 +36,8 @@ public struct TrainingSummary {
     public var steps: Int
     public var finalLoss: Float
     public var seconds: Double
+    /// Of `seconds`, the time spent evaluating (so training throughput can leave it out).
+    public var evaluationSeconds: Double = 0
     public var bestMetric: Double?
     public var lastEvaluation: [String: Any]?
     public var checkpointDirectory: URL?
@@ -110,6 +112,7 @@ public final class Trainer {
         let started = Date()
         var lastLoss: Float = .nan
         var lastEvaluation: [String: Any]?
+        var evaluationSeconds = 0.0
         let stopAt = Swift.min(total, stopAfter ?? total)
         model.train()
 
@@ -149,6 +152,8 @@ public final class Trainer {
             let evaluateNow = evaluate != nil && (state.step == total
                 || (recipe.evaluateEvery > 0 && state.step % recipe.evaluateEvery == 0))
             if evaluateNow, let evaluate {
+                let evaluationStart = Date()
+                defer { evaluationSeconds += Date().timeIntervalSince(evaluationStart) }
                 let (primary, report) = try evaluate(model)
                 model.train()
                 lastEvaluation = report
@@ -170,6 +175,7 @@ public final class Trainer {
             }
         }
         return TrainingSummary(steps: state.step, finalLoss: lastLoss, seconds: Date().timeIntervalSince(started),
+                               evaluationSeconds: evaluationSeconds,
                                bestMetric: state.bestMetric, lastEvaluation: lastEvaluation, checkpointDirectory: outputDirectory)
     }
 

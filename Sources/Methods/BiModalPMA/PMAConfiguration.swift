@@ -1,0 +1,117 @@
+// Bi-Modal Progressive Mask Attention for Fine-Grained Recognition.
+// Kaitao Song, Xiu-Shen Wei, Xiangbo Shu, Ren-Jie Song, Jianfeng Lu — IEEE TIP 2020.
+// No arXiv id, no official code; formulas and choices: Tests/Fixtures/parity/README.md §2, §3.
+//
+// The sizes a `bimodal-pma` model is built with, read from zoo.json's `config` (with `--set`).
+// Fixed by the paper (README §3.14) and checked here: 2×2 blocks, r = 16 by default, ReLU in the
+// visual SAM and tanh in the textual one, top-3 phrase masking. `stages` is configurable (the
+// paper uses 3) as long as every stage can still find an unmasked block (hw/4 ≥ stages).
+// Our default replaces the paper's ResNet-50 at 448 px with `cnn-small` at 32 px so that it
+// trains from pixels on two CPU cores on synthfine; the paper's values are the zoo.json variant
+// "paper-resnet50" (not buildable here: only `backbone: "cnn-small"` is).
+import ZooCore
+import ZooManifest
+
+/// Sizes and switches of a `bimodal-pma` model.
+///
+/// Keys: `backbone` ("cnn-small"), `imageSize` (S), `backboneChannels` (conv widths; the last is
+/// d), `textWidth` (d_t, the LSTM width), `wordWidth` (word embedding width), `vocabularySize`
+/// (synthfine's vocabulary by default), `phrases` and `phraseLength` (p and L of example
+/// batches: the model takes any), `localWidth` (d_local, the 1×1 conv width), `finalWidth`
+/// (d_final, the shared FC width), `classes` (C), `blockSize` (2), `stages` (3), `reduction`
+/// (r = 16), `textTopK` (3), `samActivation` ({vision: relu, text: tanh}) and
+/// `precomputedInputs`: when true the model has no CNN and no LSTM and reads the feature map
+/// `features.map` `[B, h, w, d]` and phrase embeddings `phrases.embedded` `[B, p, d_t]` from
+/// the batch (the parity fixtures feed X and Z this way).
+public struct PMAConfiguration: Sendable, Equatable {
+    public var imageSize: Int
+    public var backboneChannels: [Int]
+    public var textWidth: Int
+    public var wordWidth: Int
+    public var vocabularySize: Int
+    public var phrases: Int
+    public var phraseLength: Int
+    public var localWidth: Int
+    public var finalWidth: Int
+    public var classes: Int
+    public var stages: Int
+    public var reduction: Int
+    public var textTopK: Int
+    public var precomputedInputs: Bool
+
+    /// d, the channel width of the feature map X.
+    public var mapWidth: Int { backboneChannels.last ?? 0 }
+
+    public init(imageSize: Int = 32, backboneChannels: [Int] = [16, 32, 64], textWidth: Int = 32, wordWidth: Int = 32,
+                vocabularySize: Int = SynthFineVocabulary.size, phrases: Int = 10, phraseLength: Int = 4, localWidth: Int = 64, finalWidth: Int = 64,
+                classes: Int = 10, stages: Int = 3, reduction: Int = 16, textTopK: Int = 3, precomputedInputs: Bool = false) {
+        (self.imageSize, self.backboneChannels, self.textWidth, self.wordWidth) = (imageSize, backboneChannels, textWidth, wordWidth)
+        (self.vocabularySize, self.phrases, self.phraseLength) = (vocabularySize, phrases, phraseLength)
+        (self.localWidth, self.finalWidth, self.classes) = (localWidth, finalWidth, classes)
+        (self.stages, self.reduction, self.textTopK, self.precomputedInputs) = (stages, reduction, textTopK, precomputedInputs)
+    }
+
+    /// Reads and checks every key; a value that cannot work throws `ZooError.invalidConfig`.
+    public init(config: ModelConfig) throws {
+        let defaults = PMAConfiguration()
+        func fail(_ key: String, _ problem: String) -> ZooError { .invalidConfig(entry: config.entry, key: key, problem: problem) }
+        let backbone = try config.string("backbone", default: "cnn-small")
+        guard backbone == "cnn-small" else {
+            throw fail("backbone", "is \"\(backbone)\", but only \"cnn-small\" is built here (ResNet-50 and VGG-16 are the paper's; use --set backbone=cnn-small)")
+        }
+        self.init(imageSize: try config.positiveInt("imageSize", default: defaults.imageSize),
+                  backboneChannels: try Self.positiveInts(config, "backboneChannels", default: defaults.backboneChannels),
+                  textWidth: try config.positiveInt("textWidth", default: defaults.textWidth),
+                  wordWidth: try config.positiveInt("wordWidth", default: defaults.wordWidth),
+                  vocabularySize: try config.positiveInt("vocabularySize", default: defaults.vocabularySize),
+                  phrases: try config.positiveInt("phrases", default: defaults.phrases),
+                  phraseLength: try config.positiveInt("phraseLength", default: defaults.phraseLength),
+                  localWidth: try config.positiveInt("localWidth", default: defaults.localWidth),
+                  finalWidth: try config.positiveInt("finalWidth", default: defaults.finalWidth),
+                  classes: try config.positiveInt("classes", default: defaults.classes),
+                  stages: try config.positiveInt("stages", default: defaults.stages),
+                  reduction: try config.positiveInt("reduction", default: defaults.reduction),
+                  textTopK: try config.positiveInt("textTopK", default: defaults.textTopK),
+                  precomputedInputs: try config.bool("precomputedInputs", default: false))
+        let blockSize = try config.int("blockSize", default: 2)
+        guard blockSize == 2 else { throw fail("blockSize", "must be 2 (the paper's 2×2 blocks), got \(blockSize)") }
+        if let activation = config.json["samActivation"], !activation.isNull {
+            let vision = activation["vision"]?.stringValue, text = activation["text"]?.stringValue
+            guard vision == "relu", text == "tanh" else {
+                throw fail("samActivation", "must be {\"vision\": \"relu\", \"text\": \"tanh\"} (the paper's δ), got \(activation)")
+            }
+        }
+        guard vocabularySize >= 2 else {
+            throw fail("vocabularySize", "must be at least 2 (id 0 is padding), got \(vocabularySize); synthfine needs \(SynthFineVocabulary.size)")
+        }
+        guard mapWidth % reduction == 0 else {
+            throw fail("backboneChannels", "must end in a multiple of reduction (\(reduction)) so that SAM's W1 is [d/r, d], got d = \(mapWidth)")
+        }
+        guard textWidth % reduction == 0 else {
+            throw fail("textWidth", "must be a multiple of reduction (\(reduction)), got \(textWidth)")
+        }
+        if !precomputedInputs {
+            let side = Self.mapSide(imageSize: imageSize, layers: backboneChannels.count)
+            guard imageSize % (1 << (backboneChannels.count - 1)) == 0, side % 2 == 0, side * side / 4 >= stages else {
+                throw fail("imageSize", "gives a \(side)×\(side) feature map after \(backboneChannels.count - 1) pools; PMA needs an even side with (side/2)² ≥ stages (\(stages)). Use e.g. imageSize 32 with 3 conv layers (an 8×8 map)")
+            }
+        }
+    }
+
+    /// Side of cnn-small's feature map: one 2×2 pool after every conv layer but the last.
+    static func mapSide(imageSize: Int, layers: Int) -> Int { imageSize >> Swift.max(layers - 1, 0) }
+
+    /// A non-empty array of positive integers.
+    static func positiveInts(_ config: ModelConfig, _ key: String, default fallback: [Int]) throws -> [Int] {
+        guard let node = config.json[key], !node.isNull else { return fallback }
+        guard let items = node.items, !items.isEmpty else {
+            throw ZooError.invalidConfig(entry: config.entry, key: key, problem: "must be a non-empty array of channel widths, e.g. [16, 32, 64], not \(node)")
+        }
+        return try items.map { item in
+            guard let value = item.intValue, value > 0 else {
+                throw ZooError.invalidConfig(entry: config.entry, key: key, problem: "must hold positive integers, found \(item)")
+            }
+            return value
+        }
+    }
+}

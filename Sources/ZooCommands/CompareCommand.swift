@@ -1,0 +1,193 @@
+// `zoo compare`: trains several combinations under the same data, seeds and budget, and reports
+// their quality and cost side by side (terminal table, results.json, .csv, .md and a chart).
+import Foundation
+import ZooCommandLine
+import ZooCore
+import ZooData
+import ZooManifest
+import ZooTensor
+
+/// `zoo compare SPEC… [--data D] [--epochs N | --steps N] [--seeds 0,1,2] [--out DIR] [--json]`
+public struct CompareCommand: Command {
+    let registry: Registry
+    public init(registry: Registry) { self.registry = registry }
+
+    public var name: String { "compare" }
+    public var summary: String { "Train combinations side by side and compare quality and cost" }
+
+    public var arguments: ArgumentSpec {
+        ArgumentSpec(
+            options: [
+                .value("data", valueName: "D", help: "Dataset for every combination (default: each student's own)"),
+                .value("seeds", valueName: "LIST", help: "Comma-separated seeds; quality is mean ± std over them (default 0)"),
+                .value("out", valueName: "DIR", help: "Where runs and results.{json,csv,md,svg} go (default runs/compare)"),
+            ] + RecipeFlags.options.filter { $0.name != "seed" } + [
+                .value("frames", valueName: "F", help: "Frames per video (default: the dataset's)"),
+                .value("backbone", valueName: "NAME", help: "Backbone of heads (default: clip-tiny on synthvtt)"),
+                .value("backbone-weights", valueName: "CKPT", help: "Pretrained backbone weights for heads"),
+                .flag("freeze-visual", help: "Heads: freeze the image encoder and encode every video once"),
+                .flag("json", help: "Print results.json instead of the table"),
+            ] + DataPathFlags.options,
+            positionals: [PositionalSpec("SPEC", arity: .variadic, help: "A model or head, a recipe (`zoo list --kind recipe`), or student=A,teacher=B,distill=LOSS:W")])
+    }
+
+    public var discussion: String {
+        """
+        Every combination is checked (names, families, taps) before anything trains. Teachers are trained
+        once per seed into DIR/teachers and reused by every combination that names them. A run already
+        finished in DIR is reused, so an interrupted comparison continues where it stopped; the same seeds
+        give the same quality numbers. A combination that fails (a NaN loss, a bad setting) is reported
+        as failed with its reason and the others still run.
+        Cost columns: parameters; FLOPs of matrix products and convolutions counted by the engine;
+        training examples/s (evaluation excluded); inference throughput (retrieval: captions/s and
+        videos/s embedded from pixels, pairs/s scored); the process's peak resident memory.
+
+        Example (the README's main job):
+          zoo compare clip4clip-meanp clip4clip-seqlstm clip4clip-seqtransf clip4clip-tighttransf \\
+            student=clip4clip-meanp,teacher=clip4clip-seqtransf,distill=hinton-kd:1 --epochs 1 --lr 1e-3
+        """
+    }
+
+    public func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        guard !arguments.positionals.isEmpty else { throw UsageError("compare needs at least one SPEC (a model, a recipe, or student=…)") }
+        let specs = try arguments.positionals.map { try ComparisonSpec($0, registry: registry) }
+        let seeds = try (arguments.value("seeds") ?? "0").split(separator: ",").map { text -> UInt64 in
+            guard let seed = UInt64(text.trimmingCharacters(in: .whitespaces)) else { throw UsageError("--seeds must be comma-separated integers, got \"\(text)\"") }
+            return seed
+        }
+        let out = URL(fileURLWithPath: arguments.value("out") ?? "runs/compare")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+
+        // Check every combination before anything trains.
+        var problems: [String] = []
+        for spec in specs {
+            do { try check(spec, arguments: arguments) } catch { problems.append("\(spec.label): \(error)") }
+        }
+        if !problems.isEmpty { throw RuntimeError("these combinations cannot run:\n  " + problems.joined(separator: "\n  ")) }
+
+        var rows: [ComparisonRow] = []
+        var teacherCheckpoints: [String: String] = [:]   // "name-seedS" → best checkpoint
+        for (index, spec) in specs.enumerated() {
+            console.write("[\(index + 1)/\(specs.count)] \(spec.label)\n")
+            var row = ComparisonRow(label: spec.label, student: spec.student, seeds: seeds)
+            ComparisonCost.resetPeakMemory()
+            do {
+                for seed in seeds {
+                    var teacherWeights: [String: String] = [:]
+                    for teacher in spec.teachers {
+                        let key = "\(teacher)-seed\(seed)"
+                        if teacherCheckpoints[key] == nil {
+                            teacherCheckpoints[key] = try trainOnce(teacher, seed: seed, out: out.appendingPathComponent("teachers/\(key)"),
+                                                                    arguments: arguments, console: console)
+                        }
+                        teacherWeights[teacher] = teacherCheckpoints[key]
+                    }
+                    let runArguments = try self.arguments(for: spec, seed: seed, teacherWeights: teacherWeights, base: arguments)
+                    let setup = try RunSetup(arguments: runArguments, registry: registry, forTraining: true, teacherWeights: teacherWeights)
+                    row.family = setup.model.family
+                    let directory = out.appendingPathComponent("\(spec.directoryName)/seed\(seed)")
+                    let result = try runOrReuse(setup, directory: directory, console: console)
+                    row.quality.append(result.quality)
+                    row.training.append(result.trainingExamplesPerSecond)
+                    if seed == seeds.first {
+                        row.cost = try ComparisonCost.measure(setup.model, data: setup.data, contextLength: setup.recipe.contextLength)
+                    }
+                }
+            } catch {
+                row.failure = "\(error)"
+                console.write("  failed: \(error)\n")
+            }
+            rows.append(row)
+        }
+        let report = ComparisonReport(rows: rows)
+        try report.write(to: out)
+        if arguments.flag("json") {
+            console.write(String(decoding: try report.json(), as: UTF8.self) + "\n")
+        } else {
+            console.write(report.terminalTable())
+            console.write("results in \(out.path): results.json, results.csv, results.md, results.svg\n")
+        }
+        return rows.allSatisfy { $0.failure == nil } ? ExitStatus.success : ExitStatus.failure
+    }
+
+    /// Builds the student, teachers (untrained) and losses of `spec` and checks the combination.
+    func check(_ spec: ComparisonSpec, arguments: ParsedArguments) throws {
+        var fakeWeights: [String: String] = [:]
+        for teacher in spec.teachers { fakeWeights[teacher] = "" }
+        let runArguments = try self.arguments(for: spec, seed: 0, teacherWeights: fakeWeights, base: arguments)
+        let student = try RunSetup(arguments: runArguments, registry: registry, forTraining: false)
+        var teachers: [(String, any ZooModel)] = []
+        for name in spec.teachers {
+            teachers.append((name, try RunSetup(arguments: runArguments, registry: registry, forTraining: false, modelName: name).model))
+        }
+        let lossNames = Set(try spec.distill.map { try RunSetup.parseDistill($0).get().name })
+        let overrides = try ConfigOverrides(arguments: spec.settings, components: lossNames)
+        let losses = try spec.distill.map { text -> (name: String, loss: any DistillationLoss, weight: Float) in
+            let (name, weight) = try RunSetup.parseDistill(text).get()
+            return (name, try registry.createLoss(name, overrides: overrides.overrides(for: name)), weight)
+        }
+        var problems: [String] = []
+        for (name, teacher) in teachers.isEmpty ? [(nil as String?, nil as (any ZooModel)?)] : teachers.map({ ($0.0 as String?, $0.1 as (any ZooModel)?) }) {
+            problems += Combination(studentName: spec.student, student: student.model, teacherName: name, teacher: teacher, losses: losses).problems()
+        }
+        if !problems.isEmpty { throw ZooError.incompatibleCombination(Array(Set(problems)).sorted()) }
+    }
+
+    /// The `zoo train` arguments of one run: the compare flags, then the spec's own.
+    func arguments(for spec: ComparisonSpec, seed: UInt64, teacherWeights: [String: String], base: ParsedArguments) throws -> ParsedArguments {
+        var values: [String: [String]] = [:]
+        let shared = ["data", "epochs", "steps", "batch-size", "lr", "optimizer", "backbone-lr-multiplier", "frames", "backbone", "backbone-weights"]
+            + DataPathFlags.options.map(\.name)
+        for flag in shared { if let value = base.value(flag) { values[flag] = [value] } }
+        for (flag, value) in spec.flags where base.value(flag) == nil { values[flag] = [value] }
+        values["seed"] = [String(seed)]
+        if !spec.teachers.isEmpty {
+            values["teacher"] = spec.teachers
+            values["teacher-weights"] = spec.teachers.map { teacherWeights[$0] ?? "" }
+        }
+        if !spec.distill.isEmpty { values["distill"] = spec.distill }
+        if let task = spec.taskWeight { values["task-weight"] = [task] }
+        if !spec.settings.isEmpty { values["set"] = spec.settings }
+        return ParsedArguments(positionals: [spec.student], values: values, flags: base.flag("freeze-visual") ? ["freeze-visual"] : [])
+    }
+
+    /// Trains `name` alone for `seed` into `out` (or reuses it there); returns its best checkpoint.
+    func trainOnce(_ name: String, seed: UInt64, out: URL, arguments: ParsedArguments, console: Console) throws -> String {
+        let spec = try ComparisonSpec(name, registry: registry)
+        let setup = try RunSetup(arguments: try self.arguments(for: spec, seed: seed, teacherWeights: [:], base: arguments),
+                                 registry: registry, forTraining: true)
+        console.write("  teacher \(name), seed \(seed)\n")
+        _ = try runOrReuse(setup, directory: out, console: console)
+        return out.appendingPathComponent("best.safetensors").path
+    }
+
+    /// Trains into `directory`, or reads the finished run there.
+    func runOrReuse(_ setup: RunSetup, directory: URL, console: Console) throws -> (quality: [String: Double], trainingExamplesPerSecond: Double) {
+        let summaryURL = directory.appendingPathComponent("compare.json")
+        if let data = try? Data(contentsOf: summaryURL), let saved = try? JSONDecoder().decode(SavedRun.self, from: data) {
+            try setup.model.loadWeights(from: directory.appendingPathComponent("last.safetensors"))
+            return (saved.quality, saved.trainingExamplesPerSecond)
+        }
+        let resume = FileManager.default.fileExists(atPath: directory.appendingPathComponent("last.safetensors").path)
+        let (summary, test) = try TrainCommand.train(setup, out: directory, resume: resume, console: QuietConsole(console))
+        let trainingSeconds = Swift.max(summary.seconds - summary.evaluationSeconds, 1e-9)
+        let saved = SavedRun(quality: ComparisonRow.quality(of: test.0),
+                             trainingExamplesPerSecond: Double(summary.steps * setup.recipe.batchSize) / trainingSeconds)
+        try JSONEncoder().encode(saved).write(to: summaryURL, options: .atomic)
+        return (saved.quality, saved.trainingExamplesPerSecond)
+    }
+
+    struct SavedRun: Codable {
+        var quality: [String: Double]
+        var trainingExamplesPerSecond: Double
+    }
+}
+
+/// Passes errors through and drops the per-run chatter (the trainer's progress goes to log.jsonl).
+final class QuietConsole: Console {
+    let base: Console
+    init(_ base: Console) { self.base = base }
+    func write(_ text: String) {}
+    func writeError(_ text: String) { base.writeError(text) }
+    var isTerminal: Bool { false }
+}

@@ -1,0 +1,24 @@
+#!/bin/bash
+# The synthvtt comparison of retrieval heads (README tables for CLIP4Clip, X-CLIP, TeachCLIP).
+# For each seed: clip-tiny is trained as CLIP on synthvtt (the README's main job), then each head
+# is trained over that backbone with the same budget: its image encoder frozen (every video encoded
+# once), text encoder and head trained, the entry's own recipe (BertAdam, warmup-cosine, clip.* at
+# a reduced lr) at lr 1e-3 for 2 epochs of batch 32. Runs already finished are skipped.
+#   ZOO=.build/release/zoo SEEDS="0 1 2" HEADS="clip4clip-meanp clip4clip-seqtransf" scripts/synthvtt-heads.sh
+set -euo pipefail
+ZOO=${ZOO:-.build/release/zoo}
+SEEDS=${SEEDS:-"0 1 2"}
+HEADS=${HEADS:-"clip4clip-meanp clip4clip-seqlstm clip4clip-seqtransf clip4clip-tighttransf"}
+OUT=${OUT:-runs/synthvtt}
+EXTRA=${EXTRA:-}
+for seed in $SEEDS; do
+  backbone=$OUT/clip-tiny-seed$seed
+  [ -f "$backbone/metrics.json" ] || "$ZOO" train clip-tiny --epochs 2 --optimizer adamW --lr 1e-3 --seed "$seed" --out "$backbone"
+  for head in $HEADS; do
+    run=$OUT/$head-seed$seed
+    [ -f "$run/metrics.json" ] && continue
+    rm -rf "$run"
+    "$ZOO" train "$head" --backbone clip-tiny --backbone-weights "$backbone/best.safetensors" --freeze-visual \
+      --epochs 2 --batch-size 32 --lr 1e-3 --backbone-lr-multiplier 0.1 --seed "$seed" --out "$run" $EXTRA
+  done
+done
