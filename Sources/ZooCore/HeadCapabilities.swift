@@ -27,3 +27,11 @@ public struct HeadInitializationSkipped: Error, CustomStringConvertible, Sendabl
     public init(_ reason: String) { self.reason = reason }
     public var description: String { reason }
 }
+
+/// A head whose evaluation memory is bounded by chunking (tightTransf's pairs, X-CLIP's
+/// frame–word blocks): `zoo info` prints what it says.
+public protocol EvaluationMemoryDescribing {
+    /// One or two sentences: how scoring `textCount` × `videoCount` pairs is chunked and the peak
+    /// memory that implies, in bytes or MB.
+    func evaluationMemoryNote(textCount: Int, videoCount: Int) -> String
+}

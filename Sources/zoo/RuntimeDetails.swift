@@ -30,12 +30,39 @@ func runtimeDetails(for entry: ManifestEntry, registry: Registry) throws -> [Inf
     case let loss as any DistillationLoss: taps = loss.requiredStudentTaps.union(loss.requiredTeacherTaps)
     default: taps = []
     }
+    if let head = full as? any SimilarityHead { details += retrievalCost(of: head) }
     if !taps.isEmpty {
         let label = full is any DistillationLoss ? "Needs taps" : "Taps"
         details.append(InfoDetail(key: "taps", label: label, text: taps.sorted().map(\.rawValue).joined(separator: ", "),
                                   json: .array(taps.sorted().map { .string($0.rawValue) })))
     }
     return details
+}
+
+/// What scoring costs with this head (default config), counted by the engine on example
+/// features: stored floats per video, FLOPs per text–video pair, and how memory stays bounded.
+func retrievalCost(of head: any SimilarityHead) -> [InfoDetail] {
+    let (texts, videos) = (2, 4)
+    let (text, video) = head.exampleFeatures(textCount: texts, videoCount: videos, seed: 0)
+    let width = text.sentence.shape[1], frames = video.frames.shape[1]
+    var summary: String
+    var json: [String: JSONNode] = [:]
+    if let factorized = head as? any FactorizedSimilarityHead {
+        let perVideo = noGrad { FLOPCounter.count { _ = factorized.embedVideo(video) }.flops } / Double(videos)
+        summary = String(format: "one %d-float vector per video (%.2f MFLOP to make it once); 2·%d FLOPs per text–video pair", width, perVideo / 1e6, width)
+        json = ["stored_floats_per_video": .number(width), "flops_per_video": .number(Int(perVideo)), "flops_per_pair": .number(2 * width)]
+    } else {
+        let perPair = noGrad { FLOPCounter.count { _ = head.similarity(text: text, video: video) }.flops } / Double(texts * videos)
+        summary = String(format: "%d×%d frame features stored per video; %.2f MFLOP per text–video pair (every pair runs the head)", frames, width, perPair / 1e6)
+        json = ["stored_floats_per_video": .number(frames * width), "flops_per_pair": .number(Int(perPair))]
+    }
+    if let describing = head as? any EvaluationMemoryDescribing {
+        let note = describing.evaluationMemoryNote(textCount: 1000, videoCount: 1000)
+        summary += "; a 1,000 × 1,000 evaluation " + note
+        json["evaluation_memory"] = .string(note)
+    }
+    let members = json.sorted { $0.key < $1.key }.map { JSONNode.Member(key: $0.key, value: $0.value) }
+    return [InfoDetail(key: "retrieval_cost", label: "Retrieval cost", text: summary, json: .object(members: members))]
 }
 
 /// 151277313 → "151.3M"; 601473 → "601.5K"; 12 → "12".

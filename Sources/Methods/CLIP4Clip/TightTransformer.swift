@@ -87,3 +87,14 @@ public final class TightTransformer: Module, SimilarityHead {
                                  textCount: textCount, videoCount: videoCount, seed: seed)
     }
 }
+
+extension TightTransformer: EvaluationMemoryDescribing {
+    /// Activations of one chunk: per token and layer about 12·D floats (q, k, v, attention output,
+    /// residual and the 4·D MLP hidden), for `pairsPerChunk`·(1+F) tokens; gradients off.
+    public func evaluationMemoryNote(textCount: Int, videoCount: Int) -> String {
+        let tokens = Swift.max(pairsPerChunk, 1) * (1 + configuration.frames)
+        let bytes = Double(tokens * configuration.width * 12 * 4)
+        return String(format: "scores %d×%d = %d pairs through the cross encoder %d pairs at a time: about %.0f MB of activations per chunk whatever the test set's size (plus the [Bt, Bv] score matrix)",
+                      textCount, videoCount, textCount * videoCount, Swift.max(pairsPerChunk, 1), bytes / 1e6)
+    }
+}
