@@ -77,8 +77,11 @@ public struct CompareCommand: Command {
                     for teacher in spec.teachers {
                         let key = "\(teacher)-seed\(seed)"
                         if teacherCheckpoints[key] == nil {
-                            teacherCheckpoints[key] = try trainOnce(teacher, seed: seed, out: out.appendingPathComponent("teachers/\(key)"),
-                                                                    arguments: arguments, console: console)
+                            // A teacher that is also compared on its own trains once, in that row's directory.
+                            let plain = specs.first { $0.student == teacher && $0.teachers.isEmpty && $0.distill.isEmpty && $0.settings.isEmpty && $0.flags.isEmpty }
+                            let directory = plain.map { out.appendingPathComponent("\($0.directoryName)/seed\(seed)") }
+                                ?? out.appendingPathComponent("teachers/\(key)")
+                            teacherCheckpoints[key] = try trainOnce(teacher, seed: seed, out: directory, arguments: arguments, console: console)
                         }
                         teacherWeights[teacher] = teacherCheckpoints[key]
                     }

@@ -46,7 +46,7 @@ public struct TrainCommand: Command {
         composed checkpoint has the official layout (clip.* + head keys).
         The run directory holds last.safetensors (written atomically at each epoch end), best.safetensors
         (best validation score: text-to-video R@1, or accuracy), log.jsonl (one line per step and per
-        evaluation) and metrics.json (the test split at the end). A NaN loss stops the run and keeps the
+        evaluation), metrics.json (the test split at the end) and run.json (parameters, steps, seconds). A NaN loss stops the run and keeps the
         last good checkpoint. The same seed gives the same numbers; --resume continues bit for bit.
         A --teacher without --teacher-weights is trained first with its own recipe into
         runs/TEACHER-seedS (reused when it is already there).
@@ -114,6 +114,12 @@ public struct TrainCommand: Command {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(test.0).write(to: out.appendingPathComponent("metrics.json"), options: .atomic)
+        let run: [String: Any] = ["model": setup.modelName, "parameters": setup.model.parameterCount, "steps": summary.steps,
+                                  "batch_size": setup.recipe.batchSize, "seconds": summary.seconds,
+                                  "evaluation_seconds": summary.evaluationSeconds, "final_loss": Double(summary.finalLoss),
+                                  "teachers": setup.teachers.map(\.name), "losses": setup.losses.map { "\($0.name):\($0.weight)" }]
+        try JSONSerialization.data(withJSONObject: run, options: [.prettyPrinted, .sortedKeys])
+            .write(to: out.appendingPathComponent("run.json"), options: .atomic)
         return (summary, test)
     }
 
