@@ -1,5 +1,6 @@
 // What `zoo compare` compares: each SPEC is a model or head name, a recipe name from zoo.json,
-// or an inline combination `student=NAME,teacher=NAME,distill=LOSS:W,task=W,set=KEY=VALUE`.
+// or an inline combination `student=NAME,teacher=NAME,distill=LOSS:W,task=W,set=KEY=VALUE` (plus
+// run flags of its own, e.g. `lr=3e-3`).
 import Foundation
 import ZooCommandLine
 import ZooCore
@@ -39,9 +40,11 @@ struct ComparisonSpec: Equatable {
                 case "distill": distill.append(value.lowercased())
                 case "task": taskWeight = value
                 case "set": settings.append(value)
+                case _ where Self.runFlags.contains(key): flags[key] = value
                 default:
-                    throw UsageError("compare: unknown key \"\(key)\" in \"\(text)\"; use student, teacher, distill, task or set."
-                                     + Suggestions.didYouMean(key, in: ["student", "teacher", "distill", "task", "set"]))
+                    let keys = ["student", "teacher", "distill", "task", "set"] + Self.runFlags
+                    throw UsageError("compare: unknown key \"\(key)\" in \"\(text)\"; use \(keys.joined(separator: ", "))."
+                                     + Suggestions.didYouMean(key, in: keys))
                 }
             }
             guard !student.isEmpty else { throw UsageError("compare: \"\(text)\" names no student=NAME") }
@@ -66,6 +69,9 @@ struct ComparisonSpec: Equatable {
             flags[member.key] = member.value.stringValue ?? member.value.doubleValue.map { String($0) } ?? member.value.description
         }
     }
+
+    /// Run flags a combination may set for itself (`lr=3e-3`); flags given to `zoo compare` win.
+    static let runFlags = ["lr", "optimizer", "epochs", "steps", "batch-size", "backbone-lr-multiplier", "data"]
 
     /// Splits on commas that are not inside a `set=` value's brackets.
     static func splitTopLevel(_ text: String) -> [String] {
