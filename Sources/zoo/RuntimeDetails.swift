@@ -52,7 +52,12 @@ func retrievalCost(of head: any SimilarityHead) -> [InfoDetail] {
         summary = String(format: "one %d-float vector per video (%.2f MFLOP to make it once); 2·%d FLOPs per text–video pair", width, perVideo / 1e6, width)
         json = ["stored_floats_per_video": .number(width), "flops_per_video": .number(Int(perVideo)), "flops_per_pair": .number(2 * width)]
     } else {
-        let perPair = noGrad { FLOPCounter.count { _ = head.similarity(text: text, video: video) }.flops } / Double(texts * videos)
+        // Marginal cost of one more caption against the same videos, per video: what a gallery pays
+        // per pair once its videos' own work (temporal modules) is done.
+        let (moreText, _) = head.exampleFeatures(textCount: texts + 1, videoCount: videos, seed: 0)
+        let base = noGrad { FLOPCounter.count { _ = head.similarity(text: text, video: video) }.flops }
+        let more = noGrad { FLOPCounter.count { _ = head.similarity(text: moreText, video: video) }.flops }
+        let perPair = Swift.max(more - base, 0) / Double(videos)
         summary = String(format: "%d×%d frame features stored per video; %.2f MFLOP per text–video pair (every pair runs the head)", frames, width, perPair / 1e6)
         json = ["stored_floats_per_video": .number(frames * width), "flops_per_pair": .number(Int(perPair))]
     }
