@@ -23,5 +23,6 @@ func zooCommands(manifest: Manifest, registry: Registry) -> [any Command] {
         TrainCommand(registry: registry),
         EvalCommand(registry: registry),
         CompareCommand(registry: registry),
+        AttentionPictureCommand(registry: registry),
     ]
 }
