@@ -1,0 +1,60 @@
+// X-CLIP: End-to-End Multi-grained Contrastive Learning for Video-Text Retrieval.
+// Yiwei Ma, Guohai Xu, Xiaoshuai Sun, Ming Yan, Ji Zhang, Rongrong Ji — 2022, arXiv:2207.07285.
+// Mirrors the sim_header "seqTransf" branch of xuguohai/X-CLIP modules/modeling_xclip.py
+// `_loose_similarity` (CLIP4Clip's temporal transformer, which X-CLIP builds on), and the
+// CLIP4Clip `init_preweight` step that copies CLIP's text blocks into it.
+// Deviations: none in the forward pass; dropout is off, as in the official eval. Method targets
+// cannot import CLIP4Clip, so these few lines are rebuilt here on ZooNN's TransformerStack.
+import ZooCore
+import ZooNN
+import ZooTensor
+
+/// `f'' = Transformer(f + P[0..<F], key mask m) + f`: pre-LN blocks (LayerNorm eps 1e-12,
+/// QuickGELU), padded frames masked as keys with −1e6 (they are still computed as queries).
+/// Keys, relative to the head's root: `frame_position_embeddings.weight` `[maxPositions, D]`,
+/// `transformerClip.resblocks.N.*`.
+final class TemporalTransformer: Module {
+    @Parameter(key: "frame_position_embeddings.weight") var positions: Tensor
+    @Child(key: "transformerClip") var transformer: TransformerStack
+
+    init(width: Int, layers: Int, heads: Int, maxPositions: Int, layerNormEps: Float) {
+        super.init()   // keyed wrappers are assigned after
+        positions = Tensor.randomNormal([maxPositions, width], standardDeviation: 0.02, using: &GlobalRandom.stream.generator)
+        transformer = TransformerStack(width: width, layers: layers, heads: heads, layerNormEps: layerNormEps)
+    }
+
+    /// frames: `[B, F, D]`; mask: `[B, F]` (1 = real frame). Returns f'' `[B, F, D]` (every row).
+    func callAsFunction(_ frames: Tensor, mask: Tensor) -> Tensor {
+        let count = frames.shape[1]
+        precondition(count <= positions.shape[0], "X-CLIP seqTransf: \(count) frames but only \(positions.shape[0]) positions")
+        return transformer(frames + positions.slice(axis: 0, 0..<count), keyMask: mask) + frames
+    }
+
+    /// CLIP4Clip `init_preweight`: `transformerClip.resblocks.i.*` ← `transformer.resblocks.i.*`
+    /// (i < layers) and `frame_position_embeddings.weight` ← `positional_embedding`, both from the
+    /// backbone's text encoder. Returns the keys set, or why nothing was copied (a text width other
+    /// than the embedding width, as in clip-tiny).
+    func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped> {
+        guard let textPositions = backboneState["positional_embedding"] else {
+            return .failure(HeadInitializationSkipped("the backbone has no text `positional_embedding`"))
+        }
+        guard textPositions.shape == positions.shape else {
+            return .failure(HeadInitializationSkipped(
+                "CLIP's text positions are \(textPositions.shape) but the temporal transformer's are \(positions.shape) (text width ≠ embedding width); kept fresh initialisation"))
+        }
+        var copied: [String: Tensor] = ["frame_position_embeddings.weight": textPositions]
+        for (key, tensor, _) in transformer.namedTensors() {
+            guard let source = backboneState["transformer." + key] else {
+                return .failure(HeadInitializationSkipped("the backbone's text encoder has no `transformer.\(key)`"))
+            }
+            guard source.shape == tensor.shape else {
+                return .failure(HeadInitializationSkipped("`transformerClip.\(key)` is \(tensor.shape) here but \(source.shape) in the backbone"))
+            }
+            copied["transformerClip." + key] = source
+        }
+        do { try load(state: copied, source: "the backbone's text encoder") } catch {
+            return .failure(HeadInitializationSkipped("\(error)"))
+        }
+        return .success(copied.keys.sorted())
+    }
+}

@@ -1,0 +1,103 @@
+// X-CLIP: End-to-End Multi-grained Contrastive Learning for Video-Text Retrieval.
+// Yiwei Ma, Guohai Xu, Xiaoshuai Sun, Ming Yan, Ji Zhang, Rongrong Ji — 2022, arXiv:2207.07285.
+// Code: xuguohai/X-CLIP (modules/modeling_xclip.py).
+// The registry entry, the configuration read from zoo.json, and the taps X-CLIP adds. The head
+// is in XCLIPHead.swift, its four scores in MultiGrainedScores.swift.
+// Deviations: `tau` is a setting (default 0.01, the official constant); zoo.json's config is
+// flat (`layers`, `heads`, … as CLIP4Clip's entries) rather than nested under `temporal`.
+import ZooCore
+import ZooNN
+import ZooTensor
+
+/// Registers the X-CLIP head under its zoo.json name.
+public enum XCLIPEntry: MethodEntry {
+    public static func register(in registry: inout Registry) throws {
+        try registry.add(head: "xclip") { config in XCLIPHead(try XCLIPConfiguration(config: config)) }
+    }
+}
+
+/// The sizes an X-CLIP head is built with, read from zoo.json's `config` (with `--set` overrides).
+///
+/// Keys: `embedDim` (D), `frames` (F) and `words` (T) — the learnable matrices are F×F and T×T,
+/// so every input must have exactly F frames and T token positions —, `layers`, `heads`,
+/// `maxPositions` (77), `layerNormEps` (1e-12) and `keyMaskBias` (−1e6) of the seqTransf
+/// temporal transformer, `tau` (0.01), `pairsPerBlock` (text–video pairs scored at once),
+/// `logitScaleInit` (ln(1/0.07)).
+public struct XCLIPConfiguration: Sendable, Equatable {
+    public var width: Int
+    public var frames: Int
+    public var words: Int
+    public var layers: Int
+    public var heads: Int
+    public var maxPositions: Int
+    public var layerNormEps: Float
+    public var tau: Float
+    public var pairsPerBlock: Int
+    /// ln s at initialisation: CLIP's ln(1/0.07); a checkpoint or a shared backbone scale replaces it.
+    public var logitScaleInit: Float
+
+    public init(width: Int, frames: Int = 12, words: Int = 32, layers: Int = 4, heads: Int = 8, maxPositions: Int = 77,
+                layerNormEps: Float = 1e-12, tau: Float = 0.01, pairsPerBlock: Int = 16_384,
+                logitScaleInit: Float = 2.659260036932778) {
+        (self.width, self.frames, self.words, self.layers, self.heads) = (width, frames, words, layers, heads)
+        (self.maxPositions, self.layerNormEps, self.tau) = (maxPositions, layerNormEps, tau)
+        (self.pairsPerBlock, self.logitScaleInit) = (pairsPerBlock, logitScaleInit)
+    }
+
+    public init(config: ModelConfig) throws {
+        self.init(width: try config.positiveInt("embedDim"), frames: try config.positiveInt("frames", default: 12),
+                  words: try config.positiveInt("words", default: 32),
+                  layers: try config.positiveInt("layers", default: 4), heads: try config.positiveInt("heads", default: 8),
+                  maxPositions: try config.positiveInt("maxPositions", default: 77),
+                  layerNormEps: try config.float("layerNormEps", default: 1e-12), tau: try config.float("tau", default: 0.01),
+                  pairsPerBlock: try config.positiveInt("pairsPerBlock", default: 16_384),
+                  logitScaleInit: try config.float("logitScaleInit", default: 2.659260036932778))
+        guard width % heads == 0 else {
+            throw ZooError.invalidConfig(entry: config.entry, key: "heads", problem: "must divide embedDim (\(width)), got \(heads)")
+        }
+        guard frames <= maxPositions else {
+            throw ZooError.invalidConfig(entry: config.entry, key: "frames", problem: "must be at most maxPositions (\(maxPositions)), got \(frames)")
+        }
+        guard tau > 0 else {
+            throw ZooError.invalidConfig(entry: config.entry, key: "tau", problem: "must be positive (the official value is 0.01), got \(tau)")
+        }
+        // ZooNN's TransformerStack applies the official (1 − m)·(−1e6) key bias; other values would be ignored.
+        let bias = try config.float("keyMaskBias", default: -1e6)
+        guard bias == -1e6 else {
+            throw ZooError.invalidConfig(entry: config.entry, key: "keyMaskBias", problem: "must be -1e6 (the official value), got \(bias)")
+        }
+    }
+}
+
+extension Tap {
+    /// `[Bt, Bv]` X-CLIP's video–sentence score `s · (s_t G) · v_vᵀ` (scaled).
+    public static let videoSentenceLogits: Tap = "logits_video_sentence"
+    /// `[Bt, Bv]` X-CLIP's video–word score, attention over words (scaled).
+    public static let videoWordLogits: Tap = "logits_video_word"
+    /// `[Bt, Bv]` X-CLIP's sentence–frame score, attention over frames (scaled).
+    public static let sentenceFrameLogits: Tap = "logits_sentence_frame"
+    /// `[Bt, Bv]` X-CLIP's frame–word score, attention over the fine-grained matrix (scaled).
+    public static let frameWordLogits: Tap = "logits_frame_word"
+}
+
+/// Random X-CLIP inputs: `sentence` `[Bt, D]`, `tokens` `[Bt, T, D]` with prefix masks of 2…T
+/// real tokens, `frames` `[Bv, F, D]` with prefix masks of 1…F valid frames.
+func exampleXCLIPFeatures(_ configuration: XCLIPConfiguration, textCount: Int, videoCount: Int,
+                          seed: UInt64) -> (TextFeatures, VideoFeatures) {
+    let (width, words, frames) = (configuration.width, configuration.words, configuration.frames)
+    var generator = RandomGenerator(seed: seed &+ 3)
+    func prefixMask(rows: Int, length: Int, minimum: Int) -> Tensor {
+        var mask = [Float]()
+        for _ in 0..<rows {
+            let valid = Swift.min(length, minimum + generator.nextInt(below: Swift.max(length - minimum + 1, 1)))
+            mask += (0..<length).map { $0 < valid ? 1 : 0 }
+        }
+        return Tensor(mask, shape: [rows, length])
+    }
+    let text = TextFeatures(sentence: Tensor.randomNormal([textCount, width], seed: seed),
+                            tokens: Tensor.randomNormal([textCount, words, width], seed: seed &+ 1),
+                            mask: prefixMask(rows: textCount, length: words, minimum: Swift.min(2, words)))
+    let video = VideoFeatures(frames: Tensor.randomNormal([videoCount, frames, width], seed: seed &+ 2),
+                              mask: prefixMask(rows: videoCount, length: frames, minimum: 1))
+    return (text, video)
+}
