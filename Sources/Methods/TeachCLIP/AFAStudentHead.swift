@@ -28,7 +28,7 @@ public final class AFAStudentHead: Module, FactorizedSimilarityHead, LogitScaleS
     /// The backbone's ln s when shared (not part of this head's state).
     public private(set) var sharedLogitScale: Tensor?
     /// The seqTransf temporal module; its keys sit at the head's root.
-    @Child(key: "") var temporal: TemporalTransformer
+    @Child(key: "") var temporal: SequentialFrameTransformer
     @Child(key: "frameLinear") public var frameLinear: Linear
     @Child(key: "frameLinear2") public var frameLinear2: Linear
     public let configuration: TeachCLIPConfiguration
@@ -37,7 +37,7 @@ public final class AFAStudentHead: Module, FactorizedSimilarityHead, LogitScaleS
         self.configuration = configuration
         super.init()   // keyed wrappers are assigned after
         ownLogitScale = Tensor(scalar: configuration.logitScaleInit)
-        temporal = TemporalTransformer(width: configuration.width, layers: configuration.layers, heads: configuration.heads,
+        temporal = SequentialFrameTransformer(width: configuration.width, layers: configuration.layers, heads: configuration.heads,
                                        maxPositions: configuration.maxPositions, layerNormEps: configuration.layerNormEps)
         frameLinear = Linear(configuration.width, configuration.width)
         frameLinear2 = Linear(configuration.width, 1)

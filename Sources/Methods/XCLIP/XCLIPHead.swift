@@ -28,7 +28,7 @@ public final class XCLIPHead: Module, SimilarityHead, LogitScaleSharing, Backbon
     /// The backbone's ln s when shared (not part of this head's state).
     public private(set) var sharedLogitScale: Tensor?
     /// The seqTransf temporal module; its keys sit at the head's root.
-    @Child(key: "") var temporal: TemporalTransformer
+    @Child(key: "") var temporal: SequentialFrameTransformer
     @Parameter(key: "global_mat_weight") public var globalMatrix: Tensor
     @Parameter(key: "local_mat_weight") public var localMatrix: Tensor
     @Parameter(key: "word_logit_weight") public var wordLogitMatrix: Tensor
@@ -48,7 +48,7 @@ public final class XCLIPHead: Module, SimilarityHead, LogitScaleSharing, Backbon
         pairsPerBlock = configuration.pairsPerBlock
         super.init()   // keyed wrappers are assigned after
         ownLogitScale = Tensor(scalar: configuration.logitScaleInit)
-        temporal = TemporalTransformer(width: configuration.width, layers: configuration.layers, heads: configuration.heads,
+        temporal = SequentialFrameTransformer(width: configuration.width, layers: configuration.layers, heads: configuration.heads,
                                        maxPositions: configuration.maxPositions, layerNormEps: configuration.layerNormEps)
         let (width, words, frames) = (configuration.width, configuration.words, configuration.frames)
         (globalMatrix, localMatrix) = (Self.identity(width), Self.identity(width))

@@ -1,11 +1,10 @@
-// Holistic Features are almost Sufficient for Text-to-Video Retrieval (TeachCLIP).
-// Kaibin Tian, Ruixiang Zhao, Zijie Xin, Bangxiang Lan, Xirong Li — 2024 (CVPR), arXiv:2308.01217.
-// Mirrors the sim_header "seqTransf" branch of ruc-aimc-lab/TeachCLIP modules/modeling.py
-// `_loose_similarity` (CLIP4Clip's temporal transformer, on which the student is built), and the
-// CLIP4Clip `init_preweight` step that copies CLIP's text blocks into it.
-// Deviations: none in the forward pass; dropout is off, as in the official eval. Method targets
-// cannot import CLIP4Clip, so these few lines are rebuilt here on ZooNN's TransformerStack.
-import ZooCore
+// CLIP4Clip's temporal transformer ("seqTransf"), shared by the methods built on it: X-CLIP and
+// TeachCLIP run it over the frames before their own aggregation. Mirrors the sim_header
+// "seqTransf" branch of ArrowLuo/CLIP4Clip modules/modeling.py `_loose_similarity` (repeated in
+// xuguohai/X-CLIP modeling_xclip.py and ruc-aimc-lab/TeachCLIP modeling.py) and the
+// `init_preweight` step that copies CLIP's text blocks into it.
+// Deviations: none in the forward pass; dropout is off, as in the official eval. It lives in
+// ZooCore because method targets cannot import each other.
 import ZooNN
 import ZooTensor
 
@@ -13,20 +12,20 @@ import ZooTensor
 /// QuickGELU), padded frames masked as keys with −1e6 (they are still computed as queries).
 /// Keys, relative to the head's root: `frame_position_embeddings.weight` `[maxPositions, D]`,
 /// `transformerClip.resblocks.N.*`.
-final class TemporalTransformer: Module {
-    @Parameter(key: "frame_position_embeddings.weight") var positions: Tensor
-    @Child(key: "transformerClip") var transformer: TransformerStack
+public final class SequentialFrameTransformer: Module {
+    @Parameter(key: "frame_position_embeddings.weight") public var positions: Tensor
+    @Child(key: "transformerClip") public var transformer: TransformerStack
 
-    init(width: Int, layers: Int, heads: Int, maxPositions: Int, layerNormEps: Float) {
+    public init(width: Int, layers: Int, heads: Int, maxPositions: Int, layerNormEps: Float) {
         super.init()   // keyed wrappers are assigned after
         positions = Tensor.randomNormal([maxPositions, width], standardDeviation: 0.02, using: &GlobalRandom.stream.generator)
         transformer = TransformerStack(width: width, layers: layers, heads: heads, layerNormEps: layerNormEps)
     }
 
     /// frames: `[B, F, D]`; mask: `[B, F]` (1 = real frame). Returns f'' `[B, F, D]` (every row).
-    func callAsFunction(_ frames: Tensor, mask: Tensor) -> Tensor {
+    public func callAsFunction(_ frames: Tensor, mask: Tensor) -> Tensor {
         let count = frames.shape[1]
-        precondition(count <= positions.shape[0], "TeachCLIP seqTransf: \(count) frames but only \(positions.shape[0]) positions")
+        precondition(count <= positions.shape[0], "seqTransf: \(count) frames but only \(positions.shape[0]) positions")
         return transformer(frames + positions.slice(axis: 0, 0..<count), keyMask: mask) + frames
     }
 
@@ -34,7 +33,7 @@ final class TemporalTransformer: Module {
     /// (i < layers) and `frame_position_embeddings.weight` ← `positional_embedding`, both from the
     /// backbone's text encoder. Returns the keys set, or why nothing was copied (a text width other
     /// than the embedding width, as in clip-tiny).
-    func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped> {
+    public func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped> {
         guard let textPositions = backboneState["positional_embedding"] else {
             return .failure(HeadInitializationSkipped("the backbone has no text `positional_embedding`"))
         }
