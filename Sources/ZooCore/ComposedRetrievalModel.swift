@@ -52,6 +52,7 @@ public final class ComposedRetrievalModel: Module, RetrievalModel {
 
     public func forward(_ batch: Batch) throws -> Outputs {
         let (text, video) = try features(batch)
+        try (head as? any InputValidatingHead)?.validate(text: text, video: video)
         var outputs = head.similarity(text: text, video: video)
         let logits = try outputs.require(.logits, from: headName)
         outputs[.similarity] = logits
@@ -122,6 +123,7 @@ extension ComposedRetrievalModel {
                                 tokens: captions["text.tokens"], mask: captions["text.mask"])
         let video = VideoFeatures(frames: try videoStore.require(.frameFeatures, from: headName),
                                   mask: try videoStore.require(.frameMask, from: headName))
+        try (head as? any InputValidatingHead)?.validate(text: text, video: video)
         return try head.similarity(text: text, video: video).require(.logits, from: headName)
     }
 }

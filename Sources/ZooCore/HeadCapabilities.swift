@@ -35,3 +35,10 @@ public protocol EvaluationMemoryDescribing {
     /// memory that implies, in bytes or MB.
     func evaluationMemoryNote(textCount: Int, videoCount: Int) -> String
 }
+
+/// A head that accepts only some input sizes (X-CLIP's matrices fix the words T and frames F):
+/// callers check inputs with `validate` before `similarity`, which would otherwise stop the process.
+public protocol InputValidatingHead {
+    /// Throws a `ZooError` naming the expected and the given sizes, and the fix.
+    func validate(text: TextFeatures, video: VideoFeatures) throws
+}
