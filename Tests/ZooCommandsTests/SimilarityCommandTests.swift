@@ -20,17 +20,20 @@ private func similarity(_ arguments: [String]) -> (status: Int32, output: String
     return (status, console.output, console.errors)
 }
 
-private let clip4clipCases = ["clip4clip-meanp", "clip4clip-seqlstm", "clip4clip-seqtransf", "clip4clip-tighttransf"]
+private let clip4clipCases = ["clip4clip-meanp", "clip4clip-seqlstm", "clip4clip-seqtransf", "clip4clip-tighttransf", "xclip"]
 
 @Suite("zoo similarity")
 struct SimilarityCommandTests {
-    @Test("reproduces each CLIP4Clip parity case's logits from its weights and inputs", arguments: clip4clipCases)
+    @Test("reproduces each CLIP4Clip and X-CLIP parity case's logits from its weights and inputs", arguments: clip4clipCases)
     func reproducesParityLogits(name: String) throws {
         let parity = try ParityCase(named: name)
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("similarity-\(UUID()).safetensors")
         defer { try? FileManager.default.removeItem(at: out) }
         // Only the sizes the weights and inputs cannot tell are given (the fixtures' block and head counts).
-        let sets = ["layers", "heads"].compactMap { key in (parity.config[key] as? Int).map { ["--set", "\(key)=\($0)"] } }.flatMap { $0 }
+        var sets = ["layers", "heads"].compactMap { key in (parity.config[key] as? Int).map { ["--set", "\(key)=\($0)"] } }.flatMap { $0 }
+        if name == "xclip", let words = parity.config["Lw"] as? Int, let frames = parity.config["F"] as? Int {
+            sets += ["--set", "words=\(words)", "--set", "frames=\(frames)"]   // X-CLIP's matrices are sized by them
+        }
         let result = similarity([name, "--weights", parity.directory.appendingPathComponent("weights.safetensors").path,
                                  "--inputs", parity.directory.appendingPathComponent("inputs.safetensors").path,
                                  "--out", out.path] + sets)
