@@ -34,3 +34,18 @@ public struct VideoFeatures {
         self.mask = mask
     }
 }
+
+extension VideoFeatures {
+    /// Random frames `[count, frames, width]` with prefix masks of 1…frames valid frames, seeded:
+    /// the example inputs of heads (registry-driven tests, benchmarks, `zoo info` costs).
+    public static func example(count: Int, frames: Int, width: Int, seed: UInt64) -> VideoFeatures {
+        let features = Tensor.randomNormal([count, frames, width], seed: seed)
+        var generator = RandomGenerator(seed: seed &+ 1)
+        var mask = [Float]()
+        for _ in 0..<count {
+            let length = 1 + generator.nextInt(below: frames)
+            mask += (0..<frames).map { $0 < length ? 1 : 0 }
+        }
+        return VideoFeatures(frames: features, mask: Tensor(mask, shape: [count, frames]))
+    }
+}

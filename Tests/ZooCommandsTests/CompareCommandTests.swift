@@ -12,13 +12,10 @@ import ZooCommands
 import ZooCore
 import ZooManifest
 
-private let registry = try! Registry(manifest: try! Manifest.parse(ZooCatalog.manifestJSON), entries: ZooCatalog.methodEntries)
+private let registry = commandTestRegistry
 
 private func zoo(_ arguments: [String]) -> (status: Int32, output: String, errors: String) {
-    let console = BufferConsole()
-    let tool = CommandLineTool(name: "zoo", version: "test", summary: "test", commands: [CompareCommand(registry: registry)])
-    let status = tool.run(arguments, console: console)
-    return (status, console.output, console.errors)
+    runZoo([CompareCommand(registry: registry)], arguments)
 }
 
 private func temporaryDirectory() -> URL { FileManager.default.temporaryDirectory.appendingPathComponent("compare-\(UUID())") }

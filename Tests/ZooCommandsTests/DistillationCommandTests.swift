@@ -11,13 +11,10 @@ import ZooManifest
 import ZooNN
 import ZooTestSupport
 
-private let registry = try! Registry(manifest: try! Manifest.parse(ZooCatalog.manifestJSON), entries: ZooCatalog.methodEntries)
+private let registry = commandTestRegistry
 
 private func zoo(_ arguments: [String]) -> (status: Int32, output: String, errors: String) {
-    let console = BufferConsole()
-    let tool = CommandLineTool(name: "zoo", version: "test", summary: "test", commands: [TrainCommand(registry: registry)])
-    let status = tool.run(arguments, console: console)
-    return (status, console.output, console.errors)
+    runZoo([TrainCommand(registry: registry)], arguments)
 }
 
 /// A temporary file holding `module`'s weights.

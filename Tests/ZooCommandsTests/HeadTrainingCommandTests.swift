@@ -10,15 +10,11 @@ import ZooData
 import ZooManifest
 import ZooTestSupport
 
-private let registry = try! Registry(manifest: try! Manifest.parse(ZooCatalog.manifestJSON), entries: ZooCatalog.methodEntries)
+private let registry = commandTestRegistry
 private let tinyCLIP = fixturesDirectory.appendingPathComponent("tiny-clip").path
 
 private func zoo(_ arguments: String...) -> (status: Int32, output: String, errors: String) {
-    let console = BufferConsole()
-    let tool = CommandLineTool(name: "zoo", version: "test", summary: "test",
-                               commands: [TrainCommand(registry: registry), EvalCommand(registry: registry)])
-    let status = tool.run(arguments, console: console)
-    return (status, console.output, console.errors)
+    runZoo([TrainCommand(registry: registry), EvalCommand(registry: registry)], arguments)
 }
 
 @Suite("zoo train and zoo eval on a head composed with a backbone", .enabled(if: FFmpeg.isAvailable, "ffmpeg is not installed: apt-get install ffmpeg"))

@@ -70,13 +70,6 @@ extension Tap {
 
 /// Random head inputs: `text` `[Bt, D]`, `frames` `[Bv, F, D]` and prefix masks with 1…F valid frames.
 func exampleCLIP4ClipFeatures(width: Int, frames: Int, textCount: Int, videoCount: Int, seed: UInt64) -> (TextFeatures, VideoFeatures) {
-    let text = Tensor.randomNormal([textCount, width], seed: seed)
-    let features = Tensor.randomNormal([videoCount, frames, width], seed: seed &+ 1)
-    var generator = RandomGenerator(seed: seed &+ 2)
-    var mask = [Float]()
-    for _ in 0..<videoCount {
-        let length = 1 + generator.nextInt(below: frames)
-        mask += (0..<frames).map { $0 < length ? 1 : 0 }
-    }
-    return (TextFeatures(sentence: text), VideoFeatures(frames: features, mask: Tensor(mask, shape: [videoCount, frames])))
+    (TextFeatures(sentence: Tensor.randomNormal([textCount, width], seed: seed)),
+     VideoFeatures.example(count: videoCount, frames: frames, width: width, seed: seed &+ 1))
 }

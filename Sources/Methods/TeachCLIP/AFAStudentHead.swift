@@ -116,14 +116,7 @@ public final class AFAStudentHead: Module, FactorizedSimilarityHead, LogitScaleS
 
     public func exampleFeatures(textCount: Int, videoCount: Int, seed: UInt64) -> (TextFeatures, VideoFeatures) {
         let (width, frames) = (configuration.width, configuration.frames)
-        let text = Tensor.randomNormal([textCount, width], seed: seed)
-        let features = Tensor.randomNormal([videoCount, frames, width], seed: seed &+ 1)
-        var generator = RandomGenerator(seed: seed &+ 2)
-        var mask = [Float]()
-        for _ in 0..<videoCount {
-            let length = 1 + generator.nextInt(below: frames)
-            mask += (0..<frames).map { $0 < length ? 1 : 0 }
-        }
-        return (TextFeatures(sentence: text), VideoFeatures(frames: features, mask: Tensor(mask, shape: [videoCount, frames])))
+        return (TextFeatures(sentence: Tensor.randomNormal([textCount, width], seed: seed)),
+                VideoFeatures.example(count: videoCount, frames: frames, width: width, seed: seed &+ 1))
     }
 }
