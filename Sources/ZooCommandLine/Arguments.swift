@@ -197,6 +197,15 @@ public struct ParsedArguments: Sendable, Equatable {
     /// Every value given for `--name`, in order.
     public func values(_ name: String) -> [String] { values[name] ?? [] }
 
+    /// The integer value of `--name`, or `fallback` when absent; a usage error outside `range`.
+    public func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let text = value(name) else { return fallback }
+        guard let number = Int(text), range.contains(number) else {
+            throw UsageError("--\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
+        }
+        return number
+    }
+
     /// The positional at `index`, or nil.
     public func positional(_ index: Int) -> String? {
         positionals.indices.contains(index) ? positionals[index] : nil

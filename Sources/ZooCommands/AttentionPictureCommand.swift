@@ -74,8 +74,8 @@ public struct AttentionPictureCommand: Command {
         guard let split = SynthFine.Split(rawValue: splitName) else {
             throw UsageError("--split must be train or test, got \"\(splitName)\"." + Suggestions.didYouMean(splitName, in: ["train", "test"]))
         }
-        let count = try integer(arguments, "count", default: 6, range: 1...100)
-        let scale = try integer(arguments, "scale", default: 4, range: 1...16)
+        let count = try arguments.integer("count", default: 6, in: 1...100)
+        let scale = try arguments.integer("scale", default: 4, in: 1...16)
         let out = arguments.value("out") ?? "pma-attention.png"
         guard URL(fileURLWithPath: out).pathExtension.lowercased() == "png" else {
             throw UsageError("--out must end in .png, got \"\(out)\"")
@@ -109,15 +109,6 @@ public struct AttentionPictureCommand: Command {
         console.write("wrote \(out): \(traces.count) images of \(source.name), \(traces.first?.blocks.count ?? 0) stages, "
                       + "\(imageSize)x\(imageSize) at \(scale)x\n")
         return ExitStatus.success
-    }
-
-    /// The integer value of `--name`, or `default`; a usage error outside `range`.
-    private func integer(_ arguments: ParsedArguments, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text = arguments.value(name) else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw UsageError("--\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
-        }
-        return number
     }
 }
 

@@ -66,11 +66,11 @@ public struct DataPreviewCommand: Command {
             throw UsageError("--split must be train, val or test, got \"\(splitName)\"."
                              + Suggestions.didYouMean(splitName, in: ["train", "val", "test"]))
         }
-        let count = try integer(arguments, "videos", default: 6, range: 1...200)
-        let scale = try integer(arguments, "scale", default: 3, range: 1...16)
+        let count = try arguments.integer("videos", default: 6, in: 1...200)
+        let scale = try arguments.integer("scale", default: 3, in: 1...16)
         var configuration = SynthVTTConfiguration()
-        configuration.frames = try integer(arguments, "frames", default: configuration.frames, range: 4...64)
-        configuration.imageSize = try integer(arguments, "size", default: configuration.imageSize, range: 16...512)
+        configuration.frames = try arguments.integer("frames", default: configuration.frames, in: 4...64)
+        configuration.imageSize = try arguments.integer("size", default: configuration.imageSize, in: 16...512)
         if let text = arguments.value("seed") {
             guard let seed = UInt64(text) else { throw UsageError("--seed must be a non-negative integer, got \"\(text)\"") }
             configuration.seed = seed
@@ -100,15 +100,6 @@ public struct DataPreviewCommand: Command {
         console.write(source.summary + "\n")
         return ExitStatus.success
     }
-
-    /// The integer value of `--name`, or `default`; a usage error outside `range`.
-    private func integer(_ arguments: ParsedArguments, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text = arguments.value(name) else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw UsageError("--\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
-        }
-        return number
-    }
 }
 
 extension DataPreviewCommand {
@@ -120,10 +111,10 @@ extension DataPreviewCommand {
             throw UsageError("--split must be train or test for synthfine, got \"\(splitName)\"." + Suggestions.didYouMean(splitName, in: ["train", "test"]))
         }
         guard !arguments.flag("pairs") else { throw UsageError("--pairs applies to synthvtt only; synthfine has no temporal pairs") }
-        let count = try integer(arguments, "videos", default: 6, range: 1...200)
-        let scale = try integer(arguments, "scale", default: 4, range: 1...16)
+        let count = try arguments.integer("videos", default: 6, in: 1...200)
+        let scale = try arguments.integer("scale", default: 4, in: 1...16)
         var configuration = SynthFineConfiguration()
-        configuration.imageSize = try integer(arguments, "size", default: configuration.imageSize, range: 16...512)
+        configuration.imageSize = try arguments.integer("size", default: configuration.imageSize, in: 16...512)
         if let text = arguments.value("seed") {
             guard let seed = UInt64(text) else { throw UsageError("--seed must be a non-negative integer, got \"\(text)\"") }
             configuration.seed = seed
