@@ -25,6 +25,8 @@ public struct CompareCommand: Command {
                 .value("frames", valueName: "F", help: "Frames per video (default: the dataset's)"),
                 .value("backbone", valueName: "NAME", help: "Backbone of heads (default: clip-tiny on synthvtt)"),
                 .value("backbone-weights", valueName: "CKPT", help: "Pretrained backbone weights for heads"),
+                .flag("pretrain-backbone", help: "Heads: train the backbone alone first (its own recipe), once per seed, and start every head from it"),
+                .value("backbone-steps", valueName: "N", help: "--pretrain-backbone's budget in steps (default: the backbone recipe's epochs)"),
                 .flag("freeze-visual", help: "Heads: freeze the image encoder and encode every video once"),
                 .flag("json", help: "Print results.json instead of the table"),
             ] + DataPathFlags.options,
@@ -38,13 +40,19 @@ public struct CompareCommand: Command {
         finished in DIR is reused, so an interrupted comparison continues where it stopped; the same seeds
         give the same quality numbers. A combination that fails (a NaN loss, a bad setting) is reported
         as failed with its reason and the others still run.
+        With --pretrain-backbone, the backbone (clip-tiny on synthvtt, else --backbone) is first trained
+        alone as CLIP with its own zoo.json recipe (the budget flags apply to the combinations, not to it;
+        --backbone-steps bounds it, and --batch-size and the data flags carry over),
+        once per seed into DIR/backbone, and every head starts from its best checkpoint, as CLIP4Clip
+        starts from pretrained CLIP; its test quality is printed as the baseline.
         Cost columns: parameters; FLOPs of matrix products and convolutions counted by the engine;
         training examples/s (evaluation excluded); inference throughput (retrieval: captions/s and
         videos/s embedded from pixels, pairs/s scored); the process's peak resident memory.
 
         Example (the README's main job):
           zoo compare clip4clip-meanp clip4clip-seqlstm clip4clip-seqtransf clip4clip-tighttransf \\
-            student=clip4clip-meanp,teacher=clip4clip-seqtransf,distill=hinton-kd:1 --epochs 1 --lr 1e-3
+            student=clip4clip-meanp,teacher=clip4clip-seqtransf,distill=hinton-kd:1 \\
+            --pretrain-backbone --freeze-visual --epochs 1 --lr 1e-3 --backbone-lr-multiplier 0.1
         """
     }
 
@@ -56,6 +64,14 @@ public struct CompareCommand: Command {
             return seed
         }
         let out = URL(fileURLWithPath: arguments.value("out") ?? "runs/compare")
+        let pretrainBackbone = arguments.flag("pretrain-backbone")
+        if arguments.value("backbone-steps") != nil && !pretrainBackbone { throw UsageError("--backbone-steps is the budget of --pretrain-backbone; add --pretrain-backbone") }
+        if pretrainBackbone {
+            if arguments.value("backbone-weights") != nil { throw UsageError("give --pretrain-backbone or --backbone-weights, not both") }
+            if let steps = arguments.value("backbone-steps") { _ = try RunSetup.positive(steps, "--backbone-steps") }
+            let heads = specs.filter { (try? registry.entry($0.student).kind) == .head }
+            guard !heads.isEmpty else { throw UsageError("--pretrain-backbone applies to similarity heads (`zoo list --kind head`); no SPEC names one") }
+        }
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
 
         // Check every combination before anything trains.
@@ -67,12 +83,17 @@ public struct CompareCommand: Command {
 
         var rows: [ComparisonRow] = []
         var teacherCheckpoints: [String: String] = [:]   // "name-seedS" → best checkpoint
+        var backboneCheckpoints: [UInt64: String] = [:]
         for (index, spec) in specs.enumerated() {
             console.write("[\(index + 1)/\(specs.count)] \(spec.label)\n")
             var row = ComparisonRow(label: spec.label, student: spec.student, seeds: seeds)
             ComparisonCost.resetPeakMemory()
             do {
                 for seed in seeds {
+                    if pretrainBackbone && backboneCheckpoints[seed] == nil {
+                        backboneCheckpoints[seed] = try pretrainedBackbone(seed: seed, out: out, arguments: arguments, console: console)
+                    }
+                    let backboneWeights = backboneCheckpoints[seed]
                     var teacherWeights: [String: String] = [:]
                     for teacher in spec.teachers {
                         let key = "\(teacher)-seed\(seed)"
@@ -81,15 +102,17 @@ public struct CompareCommand: Command {
                             let plain = specs.first { $0.student == teacher && $0.teachers.isEmpty && $0.distill.isEmpty && $0.settings.isEmpty && $0.flags.isEmpty }
                             let directory = plain.map { out.appendingPathComponent("\($0.directoryName)/seed\(seed)") }
                                 ?? out.appendingPathComponent("teachers/\(key)")
-                            teacherCheckpoints[key] = try trainOnce(teacher, seed: seed, out: directory, arguments: arguments, console: console)
+                            teacherCheckpoints[key] = try trainOnce(teacher, seed: seed, out: directory, backboneWeights: backboneWeights,
+                                                                    arguments: arguments, console: console)
                         }
                         teacherWeights[teacher] = teacherCheckpoints[key]
                     }
-                    let runArguments = try self.arguments(for: spec, seed: seed, teacherWeights: teacherWeights, base: arguments)
+                    let runArguments = try self.arguments(for: spec, seed: seed, teacherWeights: teacherWeights,
+                                                          backboneWeights: backboneWeights, base: arguments)
                     let setup = try RunSetup(arguments: runArguments, registry: registry, forTraining: true, teacherWeights: teacherWeights)
                     row.family = setup.model.family
                     let directory = out.appendingPathComponent("\(spec.directoryName)/seed\(seed)")
-                    let result = try runOrReuse(setup, directory: directory, console: console)
+                    let result = try runOrReuse(setup, arguments: runArguments, directory: directory, console: console)
                     row.quality.append(result.quality)
                     row.training.append(result.trainingExamplesPerSecond)
                     if seed == seeds.first {
@@ -137,13 +160,15 @@ public struct CompareCommand: Command {
     }
 
     /// The `zoo train` arguments of one run: the compare flags, then the spec's own.
-    func arguments(for spec: ComparisonSpec, seed: UInt64, teacherWeights: [String: String], base: ParsedArguments) throws -> ParsedArguments {
+    func arguments(for spec: ComparisonSpec, seed: UInt64, teacherWeights: [String: String], backboneWeights: String? = nil,
+                   base: ParsedArguments) throws -> ParsedArguments {
         var values: [String: [String]] = [:]
         let shared = ["data", "epochs", "steps", "batch-size", "lr", "optimizer", "backbone-lr-multiplier", "frames", "backbone", "backbone-weights"]
             + DataPathFlags.options.map(\.name)
         for flag in shared { if let value = base.value(flag) { values[flag] = [value] } }
         for (flag, value) in spec.flags where base.value(flag) == nil { values[flag] = [value] }
         values["seed"] = [String(seed)]
+        if let backboneWeights, (try? registry.entry(spec.student).kind) == .head { values["backbone-weights"] = [backboneWeights] }
         if !spec.teachers.isEmpty {
             values["teacher"] = spec.teachers
             values["teacher-weights"] = spec.teachers.map { teacherWeights[$0] ?? "" }
@@ -155,32 +180,64 @@ public struct CompareCommand: Command {
     }
 
     /// Trains `name` alone for `seed` into `out` (or reuses it there); returns its best checkpoint.
-    func trainOnce(_ name: String, seed: UInt64, out: URL, arguments: ParsedArguments, console: Console) throws -> String {
+    func trainOnce(_ name: String, seed: UInt64, out: URL, backboneWeights: String?, arguments: ParsedArguments, console: Console) throws -> String {
         let spec = try ComparisonSpec(name, registry: registry)
-        let setup = try RunSetup(arguments: try self.arguments(for: spec, seed: seed, teacherWeights: [:], base: arguments),
-                                 registry: registry, forTraining: true)
+        let runArguments = try self.arguments(for: spec, seed: seed, teacherWeights: [:], backboneWeights: backboneWeights, base: arguments)
+        let setup = try RunSetup(arguments: runArguments, registry: registry, forTraining: true)
         console.write("  teacher \(name), seed \(seed)\n")
-        _ = try runOrReuse(setup, directory: out, console: console)
+        _ = try runOrReuse(setup, arguments: runArguments, directory: out, console: console)
         return out.appendingPathComponent("best.safetensors").path
     }
 
-    /// Trains into `directory`, or reads the finished run there.
-    func runOrReuse(_ setup: RunSetup, directory: URL, console: Console) throws -> (quality: [String: Double], trainingExamplesPerSecond: Double) {
+    /// Trains the heads' backbone alone for `seed` with its own recipe (only the data, frame and
+    /// seed flags and the batch size carry over; `--backbone-steps` bounds it) into DIR/backbone, or
+    /// reuses it there; returns its best checkpoint.
+    func pretrainedBackbone(seed: UInt64, out: URL, arguments: ParsedArguments, console: Console) throws -> String {
+        let name = (arguments.value("backbone") ?? "clip-tiny").lowercased()
+        var values: [String: [String]] = ["seed": [String(seed)]]
+        for flag in ["data", "frames", "batch-size"] + DataPathFlags.options.map(\.name) {
+            if let value = arguments.value(flag) { values[flag] = [value] }
+        }
+        if let steps = arguments.value("backbone-steps") { values["steps"] = [steps] }
+        let runArguments = ParsedArguments(positionals: [name], values: values, flags: [])
+        let setup = try RunSetup(arguments: runArguments, registry: registry, forTraining: true)
+        let directory = out.appendingPathComponent("backbone/\(name)-seed\(seed)")
+        console.write("  backbone \(name), seed \(seed): trained alone first (\(setup.recipe.optimizer.rawValue), lr \(setup.recipe.learningRate), "
+                      + "\(setup.recipe.steps.map { "\($0) steps" } ?? "\(setup.recipe.epochs) epochs"))\n")
+        let result = try runOrReuse(setup, arguments: runArguments, directory: directory, console: console)
+        let baseline = [("t2v_r1", "t2v R@1"), ("v2t_r1", "v2t R@1"), ("temporal_r1", "temporal R@1")].compactMap { key, label in
+            result.quality[key].map { String(format: "%@ %.1f", label, $0) }
+        }
+        if !baseline.isEmpty { console.write("  backbone \(name), seed \(seed): \(baseline.joined(separator: ", ")) on the test split\n") }
+        return directory.appendingPathComponent("best.safetensors").path
+    }
+
+    /// Trains into `directory`, or reads the finished run there when it was trained with the same
+    /// arguments (a run with other settings is an error, not silently reused).
+    func runOrReuse(_ setup: RunSetup, arguments: ParsedArguments, directory: URL, console: Console) throws
+        -> (quality: [String: Double], trainingExamplesPerSecond: Double) {
         let summaryURL = directory.appendingPathComponent("compare.json")
+        let settings = arguments.canonicalLine
         if let data = try? Data(contentsOf: summaryURL), let saved = try? JSONDecoder().decode(SavedRun.self, from: data) {
+            guard saved.settings == settings else {
+                throw RuntimeError("\(directory.path) holds a run trained as `zoo train \(saved.settings ?? "(unrecorded)")`, "
+                                   + "not `zoo train \(settings)`; choose another --out, or delete that folder to train it again")
+            }
             try setup.model.loadWeights(from: directory.appendingPathComponent("last.safetensors"))
             return (saved.quality, saved.trainingExamplesPerSecond)
         }
         let resume = FileManager.default.fileExists(atPath: directory.appendingPathComponent("last.safetensors").path)
         let (summary, test) = try TrainCommand.train(setup, out: directory, resume: resume, console: QuietConsole(console))
         let trainingSeconds = Swift.max(summary.seconds - summary.evaluationSeconds, 1e-9)
-        let saved = SavedRun(quality: ComparisonRow.quality(of: test.0),
+        let saved = SavedRun(settings: settings, quality: ComparisonRow.quality(of: test.0),
                              trainingExamplesPerSecond: Double(summary.steps * setup.recipe.batchSize) / trainingSeconds)
         try JSONEncoder().encode(saved).write(to: summaryURL, options: .atomic)
         return (saved.quality, saved.trainingExamplesPerSecond)
     }
 
     struct SavedRun: Codable {
+        /// The run's `zoo train` arguments (`ParsedArguments.canonicalLine`).
+        var settings: String?
         var quality: [String: Double]
         var trainingExamplesPerSecond: Double
     }

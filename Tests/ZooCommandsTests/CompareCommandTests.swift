@@ -70,6 +70,19 @@ struct CompareCommandTests {
         #expect(statuses == ["ok", "failed"])
     }
 
+    @Test("a finished run is reused only with the same settings; other settings name the folder and the fix")
+    func staleRunIsNotReused() throws {
+        let out = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let first = zoo(["compare", "mlp-student", "--steps", "3", "--out", out.path])
+        let again = zoo(["compare", "mlp-student", "--steps", "3", "--out", out.path])
+        #expect(first.status == 0 && again.status == 0, "\(first.errors)\(again.errors)")
+        #expect(!again.output.contains("training mlp-student"), "the finished run should have been reused:\n\(again.output)")
+        let changed = zoo(["compare", "mlp-student", "--steps", "4", "--out", out.path])
+        #expect(changed.status == 1)
+        #expect(changed.output.contains("--steps 3") && changed.output.contains("choose another --out"), "\(changed.output)")
+    }
+
     @Test("an impossible combination stops the comparison before anything trains")
     func impossibleCombinationIsCheckedFirst() throws {
         let out = temporaryDirectory()

@@ -15,7 +15,7 @@ public final class ProgressReporter {
         self.isTerminal = isTerminal
         if let logURL {
             if !FileManager.default.fileExists(atPath: logURL.path) {
-                FileManager.default.createFile(atPath: logURL.path, contents: nil)
+                _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
             }
             let handle = try FileHandle(forWritingTo: logURL)
             try handle.seekToEnd()
