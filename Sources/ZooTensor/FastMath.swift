@@ -4,12 +4,17 @@
 
 enum FastMath {
     /// e^x for eight lanes: x = n ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 polynomial,
-    /// 2^n by building the exponent bits. Inputs are clamped so the result stays finite or 0.
+    /// 2^n by building the exponent bits. Inputs above 88.376 are clamped so the result stays
+    /// finite; below −87.337 (where e^x would be subnormal) the result is exactly 0. That matters
+    /// for speed as much as for -inf: a masked softmax entry of FLT_MIN divided by its row sum is
+    /// subnormal, and every product that later reads subnormals runs ~100× slower on x86 (the
+    /// causal text mask made CLIP's backward GEMMs run at 1–2 GFLOP/s).
     @inline(__always)
     static func exp(_ input: SIMD8<Float>) -> SIMD8<Float> {
         var x = input
+        let underflows = x .< -87.33654
         x.replace(with: SIMD8(repeating: 88.37626), where: x .> 88.37626)
-        x.replace(with: SIMD8(repeating: -87.33654), where: x .< -87.33654)
+        x.replace(with: SIMD8(repeating: -87.33654), where: underflows)
         // n = round(x / ln2) through the 1.5·2^23 trick (pointwise rounding calls are slow).
         let magic = SIMD8<Float>(repeating: 12_582_912)
         let shifted = x * SIMD8(repeating: 1.442_695_04) + magic
@@ -31,7 +36,7 @@ enum FastMath {
         let half = nInt &>> 1
         let scaleA = unsafeBitCast((half &+ 127) &<< 23, to: SIMD8<Float>.self)
         let scaleB = unsafeBitCast((nInt &- half &+ 127) &<< 23, to: SIMD8<Float>.self)
-        return expR * scaleA * scaleB
+        return (expR * scaleA * scaleB).replacing(with: 0, where: underflows)
     }
 
     /// e^x over a buffer, SIMD8 body and scalar tail through the same polynomial.

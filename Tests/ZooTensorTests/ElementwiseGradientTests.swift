@@ -88,8 +88,20 @@ struct ElementwiseGradientTests {
             x += 0.0137
         }
         #expect(worst < 2e-7)
-        #expect(FastMath.exp(-200) == 0 || FastMath.exp(-200) < 1e-37)
+        #expect(FastMath.exp(-200) == 0 && FastMath.exp(-.infinity) == 0 && FastMath.exp(-87.4) == 0)
+        #expect(FastMath.exp(-87.3).isNormal)
         #expect(FastMath.exp(200).isFinite)
+    }
+
+    @Test("a softmax row with masked (-inf) entries gives them exactly 0, never a subnormal that slows later products")
+    func maskedSoftmaxIsExactlyZero() {
+        // A causal mask: row r sees columns 0...r.
+        let size = 8
+        var scores = [Float](repeating: 0, count: size * size)
+        for row in 0..<size { for column in 0..<size { scores[row * size + column] = column <= row ? Float(column) * 0.5 : -.infinity } }
+        let probabilities = Tensor(scores, shape: [size, size]).softmax(axis: 1).scalars
+        for row in 0..<size { for column in (row + 1)..<size { #expect(probabilities[row * size + column] == 0) } }
+        #expect(!probabilities.contains { $0.isSubnormal })
     }
 }
 
