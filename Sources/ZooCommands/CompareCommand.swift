@@ -47,7 +47,8 @@ public struct CompareCommand: Command {
         starts from pretrained CLIP; its test quality is printed as the baseline.
         Cost columns: parameters; FLOPs of matrix products and convolutions counted by the engine;
         training examples/s (evaluation excluded); inference throughput (retrieval: captions/s and
-        videos/s embedded from pixels, pairs/s scored); the process's peak resident memory.
+        videos/s embedded from pixels, pairs/s scored); the process's peak resident memory
+        while training and measuring the combination (recorded, so a reused run reports it too).
 
         Example (the README's main job):
           zoo compare clip4clip-meanp clip4clip-seqlstm clip4clip-seqtransf clip4clip-tighttransf \\
@@ -92,6 +93,7 @@ public struct CompareCommand: Command {
                 for seed in seeds {
                     if pretrainBackbone && backboneCheckpoints[seed] == nil {
                         backboneCheckpoints[seed] = try pretrainedBackbone(seed: seed, out: out, arguments: arguments, console: console)
+                        ComparisonCost.resetPeakMemory()   // the backbone's training is not this row's cost
                     }
                     let backboneWeights = backboneCheckpoints[seed]
                     var teacherWeights: [String: String] = [:]
@@ -102,8 +104,8 @@ public struct CompareCommand: Command {
                             let plain = specs.first { $0.student == teacher && $0.teachers.isEmpty && $0.distill.isEmpty && $0.settings.isEmpty && $0.flags.isEmpty }
                             let directory = plain.map { out.appendingPathComponent("\($0.directoryName)/seed\(seed)") }
                                 ?? out.appendingPathComponent("teachers/\(key)")
-                            teacherCheckpoints[key] = try trainOnce(teacher, seed: seed, out: directory, backboneWeights: backboneWeights,
-                                                                    arguments: arguments, console: console)
+                            teacherCheckpoints[key] = try trainOnce(teacher, seed: seed, directory: directory, root: out,
+                                                                    backboneWeights: backboneWeights, arguments: arguments, console: console)
                         }
                         teacherWeights[teacher] = teacherCheckpoints[key]
                     }
@@ -112,12 +114,14 @@ public struct CompareCommand: Command {
                     let setup = try RunSetup(arguments: runArguments, registry: registry, forTraining: true, teacherWeights: teacherWeights)
                     row.family = setup.model.family
                     let directory = out.appendingPathComponent("\(spec.directoryName)/seed\(seed)")
-                    let result = try runOrReuse(setup, arguments: runArguments, directory: directory, console: console)
+                    let result = try runOrReuse(setup, arguments: runArguments, directory: directory, root: out, console: console)
                     row.quality.append(result.quality)
                     row.training.append(result.trainingExamplesPerSecond)
                     if seed == seeds.first {
                         row.cost = try ComparisonCost.measure(setup.model, data: setup.data, contextLength: setup.recipe.contextLength)
                     }
+                    // A reused run was trained by an earlier process: its recorded peak counts.
+                    if let peak = result.peakMegabytes { row.cost["peak_mb"] = Swift.max(row.cost["peak_mb"] ?? 0, peak) }
                 }
             } catch {
                 row.failure = "\(error)"
@@ -179,14 +183,15 @@ public struct CompareCommand: Command {
         return ParsedArguments(positionals: [spec.student], values: values, flags: base.flag("freeze-visual") ? ["freeze-visual"] : [])
     }
 
-    /// Trains `name` alone for `seed` into `out` (or reuses it there); returns its best checkpoint.
-    func trainOnce(_ name: String, seed: UInt64, out: URL, backboneWeights: String?, arguments: ParsedArguments, console: Console) throws -> String {
+    /// Trains `name` alone for `seed` into `directory` (or reuses it there); returns its best checkpoint.
+    func trainOnce(_ name: String, seed: UInt64, directory: URL, root: URL, backboneWeights: String?, arguments: ParsedArguments,
+                   console: Console) throws -> String {
         let spec = try ComparisonSpec(name, registry: registry)
         let runArguments = try self.arguments(for: spec, seed: seed, teacherWeights: [:], backboneWeights: backboneWeights, base: arguments)
         let setup = try RunSetup(arguments: runArguments, registry: registry, forTraining: true)
         console.write("  teacher \(name), seed \(seed)\n")
-        _ = try runOrReuse(setup, arguments: runArguments, directory: out, console: console)
-        return out.appendingPathComponent("best.safetensors").path
+        _ = try runOrReuse(setup, arguments: runArguments, directory: directory, root: root, console: console)
+        return directory.appendingPathComponent("best.safetensors").path
     }
 
     /// Trains the heads' backbone alone for `seed` with its own recipe (only the data, frame and
@@ -204,7 +209,7 @@ public struct CompareCommand: Command {
         let directory = out.appendingPathComponent("backbone/\(name)-seed\(seed)")
         console.write("  backbone \(name), seed \(seed): trained alone first (\(setup.recipe.optimizer.rawValue), lr \(setup.recipe.learningRate), "
                       + "\(setup.recipe.steps.map { "\($0) steps" } ?? "\(setup.recipe.epochs) epochs"))\n")
-        let result = try runOrReuse(setup, arguments: runArguments, directory: directory, console: console)
+        let result = try runOrReuse(setup, arguments: runArguments, directory: directory, root: out, console: console)
         let baseline = [("t2v_r1", "t2v R@1"), ("v2t_r1", "v2t R@1"), ("temporal_r1", "temporal R@1")].compactMap { key, label in
             result.quality[key].map { String(format: "%@ %.1f", label, $0) }
         }
@@ -213,26 +218,28 @@ public struct CompareCommand: Command {
     }
 
     /// Trains into `directory`, or reads the finished run there when it was trained with the same
-    /// arguments (a run with other settings is an error, not silently reused).
-    func runOrReuse(_ setup: RunSetup, arguments: ParsedArguments, directory: URL, console: Console) throws
-        -> (quality: [String: Double], trainingExamplesPerSecond: Double) {
+    /// arguments (a run with other settings is an error, not silently reused). Checkpoints inside
+    /// the comparison's folder `root` are recorded as DIR/…, so the folder can be moved or named
+    /// another way (`runs/x`, `./runs/x`).
+    func runOrReuse(_ setup: RunSetup, arguments: ParsedArguments, directory: URL, root: URL, console: Console) throws -> SavedRun {
         let summaryURL = directory.appendingPathComponent("compare.json")
-        let settings = arguments.canonicalLine
+        let settings = arguments.canonicalLine.replacingOccurrences(of: root.path + "/", with: "DIR/")
         if let data = try? Data(contentsOf: summaryURL), let saved = try? JSONDecoder().decode(SavedRun.self, from: data) {
             guard saved.settings == settings else {
                 throw RuntimeError("\(directory.path) holds a run trained as `zoo train \(saved.settings ?? "(unrecorded)")`, "
                                    + "not `zoo train \(settings)`; choose another --out, or delete that folder to train it again")
             }
             try setup.model.loadWeights(from: directory.appendingPathComponent("last.safetensors"))
-            return (saved.quality, saved.trainingExamplesPerSecond)
+            return saved
         }
         let resume = FileManager.default.fileExists(atPath: directory.appendingPathComponent("last.safetensors").path)
         let (summary, test) = try TrainCommand.train(setup, out: directory, resume: resume, console: QuietConsole(console))
         let trainingSeconds = Swift.max(summary.seconds - summary.evaluationSeconds, 1e-9)
         let saved = SavedRun(settings: settings, quality: ComparisonRow.quality(of: test.0),
-                             trainingExamplesPerSecond: Double(summary.steps * setup.recipe.batchSize) / trainingSeconds)
+                             trainingExamplesPerSecond: Double(summary.steps * setup.recipe.batchSize) / trainingSeconds,
+                             peakMegabytes: ComparisonCost.peakResidentMegabytes())
         try JSONEncoder().encode(saved).write(to: summaryURL, options: .atomic)
-        return (saved.quality, saved.trainingExamplesPerSecond)
+        return saved
     }
 
     struct SavedRun: Codable {
@@ -240,6 +247,8 @@ public struct CompareCommand: Command {
         var settings: String?
         var quality: [String: Double]
         var trainingExamplesPerSecond: Double
+        /// The process's peak resident memory (MB) since the row started, read right after training.
+        var peakMegabytes: Double?
     }
 }
 

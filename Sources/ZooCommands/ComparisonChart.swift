@@ -5,8 +5,17 @@ import ZooManifest
 
 struct ComparisonChart {
     var rows: [ComparisonRow]
-    let width = 760.0, height = 480.0
-    let left = 80.0, right = 200.0, top = 50.0, bottom = 70.0
+    let height = 480.0
+    let left = 80.0, top = 50.0, bottom = 70.0
+    /// The plot keeps its width; the legend on the right grows with the longest label (up to
+    /// `legendCharacters`), at about 6.5 px a character in 11 px Helvetica.
+    let plotAreaWidth = 480.0
+    static let legendCharacters = 48
+    var legendLabels: [String] {
+        rows.map { $0.label.count > Self.legendCharacters ? String($0.label.prefix(Self.legendCharacters - 1)) + "…" : $0.label }
+    }
+    var right: Double { max(200, 40 + 6.5 * Double((legendLabels.map(\.count).max() ?? 0) + 6)) }
+    var width: Double { left + plotAreaWidth + right }
 
     /// The cost on the x axis: FLOPs to answer one text query against 1,000 stored videos
     /// (retrieval), or FLOPs per example (classification).
@@ -15,9 +24,9 @@ struct ComparisonChart {
     }
 
     func svg() -> String {
-        let points = rows.compactMap { row -> (label: String, x: Double, y: Double, std: Double)? in
+        let points = zip(rows, legendLabels).compactMap { row, legend -> (label: String, legend: String, x: Double, y: Double, std: Double)? in
             guard row.failure == nil, let x = Self.cost(of: row), x > 0, let (mean, std) = row.statistics(row.primaryMetric) else { return nil }
-            return (row.label, x, mean, std)
+            return (row.label, legend, x, mean, std)
         }
         let classification = rows.first?.family == .classification
         let yTitle = classification ? "test accuracy (%)" : "text-to-video R@1 (%)"
@@ -75,7 +84,7 @@ struct ComparisonChart {
             // A legend on the right, in case labels overlap.
             let legendY = top + 14 + Double(index) * 18
             svg += "<circle cx=\"\(format(width - right + 16))\" cy=\"\(format(legendY - 4))\" r=\"5\" fill=\"\(colour)\"/>\n"
-            svg += "<text x=\"\(format(width - right + 26))\" y=\"\(format(legendY))\" font-size=\"11\">\(escape(String(point.label.prefix(28)))) \(format(point.y))</text>\n"
+            svg += "<text x=\"\(format(width - right + 26))\" y=\"\(format(legendY))\" font-size=\"11\">\(escape(point.legend)) \(format(point.y))</text>\n"
         }
         return svg + "</svg>\n"
     }
