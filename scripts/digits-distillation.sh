@@ -33,5 +33,5 @@ for name, label in [("teacher", "teacher: MLP 2×1200, dropout"), ("student", "s
                     ("student-kd", "student + Hinton KD"), ("student-crd", "student + CRD"), ("student-crd-kd", "student + CRD + KD")]:
     runs = [json.load(open(f"{out}/{name}-seed{s}/metrics.json")) for s in seeds]
     acc = [r["accuracy"] for r in runs]; err = [r["errors"] for r in runs]
-    print(f"| {label} | {statistics.mean(acc):.2f} ± {statistics.stdev(acc):.2f} | {statistics.mean(err):.1f} |")
+    print(f"| {label} | {statistics.mean(acc):.2f} ± {statistics.stdev(acc) if len(acc) > 1 else 0:.2f} | {statistics.mean(err):.1f} |")
 PY
