@@ -124,7 +124,10 @@ enum ExpKernel: LaneKernel { @inline(__always) static func apply(_ x: SIMD8<Floa
 enum ExpGradient: LaneGradientKernel { @inline(__always) static func apply(x: SIMD8<Float>, y: SIMD8<Float>, g: SIMD8<Float>) -> SIMD8<Float> { g * y } }
 
 enum SigmoidKernel: LaneKernel {
-    @inline(__always) static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { 1 / (1 + FastMath.exp(-x)) }
+    /// Below x = −87.34 the true value is under FLT_MIN: 0, never a subnormal (see `FastMath.exp`).
+    @inline(__always) static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        (1 / (1 + FastMath.exp(-x))).replacing(with: 0, where: x .< -87.33654)
+    }
 }
 enum SigmoidGradient: LaneGradientKernel {
     @inline(__always) static func apply(x: SIMD8<Float>, y: SIMD8<Float>, g: SIMD8<Float>) -> SIMD8<Float> { g * y * (1 - y) }
@@ -159,7 +162,7 @@ enum QuickGELUKernel: LaneKernel {
 enum QuickGELUGradient: LaneGradientKernel {
     /// d/dx x·σ(ax) = σ(ax) + a·x·σ(ax)(1−σ(ax)).
     @inline(__always) static func apply(x: SIMD8<Float>, y: SIMD8<Float>, g: SIMD8<Float>) -> SIMD8<Float> {
-        let s = 1 / (1 + FastMath.exp(-1.702 * x))
+        let s = SigmoidKernel.apply(1.702 * x)
         return g * (s + 1.702 * x * s * (1 - s))
     }
 }

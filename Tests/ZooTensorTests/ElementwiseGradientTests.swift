@@ -93,6 +93,17 @@ struct ElementwiseGradientTests {
         #expect(FastMath.exp(200).isFinite)
     }
 
+    @Test("sigmoid and QuickGELU's gradient give 0, not a subnormal, far in the negative tail")
+    func sigmoidTailIsZero() throws {
+        let x = Tensor([-200, -90, -60, 0, 60], shape: [5], requiresGrad: true)
+        let sigmoid = x.sigmoid().scalars
+        #expect(sigmoid[0] == 0 && sigmoid[1] == 0 && sigmoid[2].isNormal && sigmoid[3] == 0.5 && sigmoid[4] == 1)
+        try x.quickGELU().sum().backward()
+        let gradient = try #require(x.grad).scalars
+        #expect(!gradient.contains { $0.isSubnormal })
+        #expect(gradient[0] == 0 && gradient[4] == 1)
+    }
+
     @Test("a softmax row with masked (-inf) entries gives them exactly 0, never a subnormal that slows later products")
     func maskedSoftmaxIsExactlyZero() {
         // A causal mask: row r sees columns 0...r.
