@@ -1,5 +1,5 @@
 // `zoo compare`: trains several combinations under the same data, seeds and budget, and reports
-// their quality and cost side by side (terminal table, results.json, .csv, .md and a chart).
+// their quality and cost side by side (terminal table, results.json, .csv, .md, .txt and a chart).
 import Foundation
 import ZooCommandLine
 import ZooCore
@@ -20,7 +20,7 @@ public struct CompareCommand: Command {
             options: [
                 .value("data", valueName: "D", help: "Dataset for every combination (default: each student's own)"),
                 .value("seeds", valueName: "LIST", help: "Comma-separated seeds; quality is mean ± std over them (default 0)"),
-                .value("out", valueName: "DIR", help: "Where runs and results.{json,csv,md,svg} go (default runs/compare)"),
+                .value("out", valueName: "DIR", help: "Where runs and results.{json,csv,md,svg,txt} go (default runs/compare)"),
             ] + RecipeFlags.options.filter { $0.name != "seed" } + [
                 .value("frames", valueName: "F", help: "Frames per video (default: the dataset's)"),
                 .value("backbone", valueName: "NAME", help: "Backbone of heads (default: clip-tiny on synthvtt)"),
@@ -37,14 +37,15 @@ public struct CompareCommand: Command {
         """
         Every combination is checked (names, families, taps) before anything trains. Teachers are trained
         once per seed into DIR/teachers and reused by every combination that names them. A run already
-        finished in DIR is reused, so an interrupted comparison continues where it stopped; the same seeds
-        give the same quality numbers. A combination that fails (a NaN loss, a bad setting) is reported
+        finished in DIR is reused when it was trained with the same settings (otherwise the command stops
+        and shows both), so an interrupted comparison continues where it stopped; the same seeds give the
+        same quality numbers. A combination that fails (a NaN loss, a bad setting) is reported
         as failed with its reason and the others still run.
         With --pretrain-backbone, the backbone (clip-tiny on synthvtt, else --backbone) is first trained
-        alone as CLIP with its own zoo.json recipe (the budget flags apply to the combinations, not to it;
-        --backbone-steps bounds it, and --batch-size and the data flags carry over),
-        once per seed into DIR/backbone, and every head starts from its best checkpoint, as CLIP4Clip
-        starts from pretrained CLIP; its test quality is printed as the baseline.
+        alone as CLIP with its own zoo.json recipe, once per seed into DIR/backbone, and every head starts
+        from its best checkpoint, as CLIP4Clip starts from pretrained CLIP; its test quality is printed as
+        the baseline. The budget flags apply to the combinations, not to it: --backbone-steps bounds it,
+        and only --batch-size and the data flags carry over.
         Cost columns: parameters; FLOPs of matrix products and convolutions counted by the engine;
         training examples/s (evaluation excluded); inference throughput (retrieval: captions/s and
         videos/s embedded from pixels, pairs/s scored); the process's peak resident memory
@@ -52,8 +53,8 @@ public struct CompareCommand: Command {
 
         Example (the README's main job):
           zoo compare clip4clip-meanp clip4clip-seqlstm clip4clip-seqtransf clip4clip-tighttransf \\
-            student=clip4clip-meanp,teacher=clip4clip-seqtransf,distill=hinton-kd:1 \\
-            --pretrain-backbone --freeze-visual --epochs 1 --lr 1e-3 --backbone-lr-multiplier 0.1
+            kd/clip4clip-meanp_from_clip4clip-seqtransf \\
+            --pretrain-backbone --freeze-visual --epochs 1 --batch-size 32 --lr 1e-3 --backbone-lr-multiplier 0.1
         """
     }
 
@@ -135,7 +136,7 @@ public struct CompareCommand: Command {
             console.write(String(decoding: try report.json(), as: UTF8.self) + "\n")
         } else {
             console.write(report.terminalTable())
-            console.write("results in \(out.path): results.json, results.csv, results.md, results.svg\n")
+            console.write("results in \(out.path): results.json, results.csv, results.md, results.svg, results.txt\n")
         }
         return rows.allSatisfy { $0.failure == nil } ? ExitStatus.success : ExitStatus.failure
     }

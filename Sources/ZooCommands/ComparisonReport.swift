@@ -183,8 +183,10 @@ struct ComparisonReport {
         return try JSONSerialization.data(withJSONObject: ["results": objects], options: [.prettyPrinted, .sortedKeys])
     }
 
-    /// Writes results.json, results.csv, results.md and results.svg into `directory`.
+    /// Writes results.json, results.csv, results.md, results.svg and results.txt (the terminal
+    /// table, for logs and diffs) into `directory`.
     func write(to directory: URL) throws {
+        try Data(terminalTable().utf8).write(to: directory.appendingPathComponent("results.txt"), options: .atomic)
         try json().write(to: directory.appendingPathComponent("results.json"), options: .atomic)
         try Data(csv().utf8).write(to: directory.appendingPathComponent("results.csv"), options: .atomic)
         try Data(markdown().utf8).write(to: directory.appendingPathComponent("results.md"), options: .atomic)

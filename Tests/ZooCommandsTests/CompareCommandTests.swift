@@ -44,9 +44,11 @@ struct CompareCommandTests {
             #expect(result.status == 0, "\(result.errors)")
             #expect(result.output.contains("accuracy %") && result.output.contains("mlp-student"))
         }
-        for file in ["results.json", "results.csv", "results.md", "results.svg"] {
+        for file in ["results.json", "results.csv", "results.md", "results.svg", "results.txt"] {
             #expect(FileManager.default.fileExists(atPath: first.appendingPathComponent(file).path), "\(file)")
         }
+        let printed = try String(contentsOf: first.appendingPathComponent("results.txt"), encoding: .utf8)
+        #expect(printed.contains("accuracy %") && printed.contains("* best in its column"))
         let svg = try Data(contentsOf: first.appendingPathComponent("results.svg"))
         #expect(XMLParser(data: svg).parse(), "results.svg is not well-formed XML")
         // The teacher was trained once for each seed and reused.
