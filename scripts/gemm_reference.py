@@ -5,7 +5,7 @@ is fixed by OPENBLAS_NUM_THREADS etc. in the child's environment) and talks to i
 
     -> first line:  "ready {json}" (numpy version, BLAS build, OpenBLAS core) or "unavailable ..."
     <- "time M N K MODE BATCH REPS"   MODE in NN NT TN TT (T: that operand stored transposed)
-    -> "ok SECONDS_PER_CALL"          mean over REPS back-to-back calls, after one warm-up call
+    -> "ok SECONDS_PER_CALL"          mean over REPS back-to-back calls, after REPS/4 warm-up calls
     <- "quit"
 
 Operands are float32, C = A @ B written into a preallocated output (like beta = 0), so
@@ -83,7 +83,9 @@ def main():
             ops = None  # free the previous operands before allocating new ones
             key, ops = (m, n, k, mode, batch), operands(np, m, n, k, mode, batch)
         a, b, c = ops
-        np.matmul(a, b, out=c)  # warm-up
+        # Warm-up: a quarter of the timed calls, as the Swift side does (cores and threads awake).
+        for _ in range(max(1, reps // 4)):
+            np.matmul(a, b, out=c)
         start = time.perf_counter()
         for _ in range(reps):
             np.matmul(a, b, out=c)

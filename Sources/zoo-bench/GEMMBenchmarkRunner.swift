@@ -68,6 +68,10 @@ extension GEMMBenchmark {
             var ours: [Double] = []
             var theirs: [Double] = []
             for _ in 0..<rounds {
+                // Each side warms up for a quarter of its sample first (the Python helper does the
+                // same): a sample that starts after the settle sleep would otherwise pay for waking
+                // the helper thread and an idle vCPU, which at 256³ cost a third of the 2-thread speed.
+                for _ in 0..<max(1, reps / 4) { operands.multiply(threads: threads) }
                 ours.append(seconds { for _ in 0..<reps { operands.multiply(threads: threads) } } / Double(reps))
                 if let reference,
                     let t = reference.time(
