@@ -45,16 +45,9 @@ public struct CLIP4ClipConfiguration: Sendable, Equatable {
                   maxPositions: try config.positiveInt("maxPositions", default: 77),
                   layerNormEps: try config.float("layerNormEps", default: 1e-12),
                   logitScaleInit: try config.float("logitScaleInit", default: 2.659260036932778))
-        guard width % heads == 0 else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "heads", problem: "must divide embedDim (\(width)), got \(heads)")
-        }
+        try SequentialFrameTransformer.validate(config, width: width, heads: heads)
         guard frames + 1 <= maxPositions else {
             throw ZooError.invalidConfig(entry: config.entry, key: "frames", problem: "must be below maxPositions (\(maxPositions)), got \(frames)")
-        }
-        // ZooNN's TransformerStack applies the official (1 − m)·(−1e6) key bias; other values would be ignored.
-        let bias = try config.float("keyMaskBias", default: -1e6)
-        guard bias == -1e6 else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "keyMaskBias", problem: "must be -1e6 (the official value), got \(bias)")
         }
         let lstmLayers = try config.positiveInt("lstmLayers", default: 1)
         guard lstmLayers == 1 else {

@@ -16,26 +16,20 @@ import ZooTensor
 /// backbone's scale instead with `shareLogitScale(_:)`: the head's own parameter is then
 /// removed from its state, so the checkpoint holds `clip.logit_scale` once, in the backbone.
 public class LooseSimilarityHead: Module, FactorizedSimilarityHead, LogitScaleSharing {
-    /// ln s owned by the head; nil once `shareLogitScale(_:)` hands it to a backbone.
-    @OptionalParameter(key: "clip.logit_scale") public var ownLogitScale: Tensor?
-    /// The backbone's ln s when shared (not part of this head's state).
-    public private(set) var sharedLogitScale: Tensor?
+    /// ln s: `clip.logit_scale`, or the backbone's once shared.
+    @Child(key: "") public var scaleParameter: HeadLogitScale
     public let configuration: CLIP4ClipConfiguration
 
     init(_ configuration: CLIP4ClipConfiguration) {
         self.configuration = configuration
         super.init()   // keyed wrappers are assigned after
-        ownLogitScale = Tensor(scalar: configuration.logitScaleInit)
+        scaleParameter = HeadLogitScale(initial: configuration.logitScaleInit)
     }
 
     /// ln s in use (0-d): the head's own, or the backbone's after `shareLogitScale(_:)`.
-    public var logitScale: Tensor { ownLogitScale ?? sharedLogitScale! }
+    public var logitScale: Tensor { scaleParameter.value }
 
-    /// Uses `scale` (a backbone's 0-d ln s, trained there) instead of the head's own.
-    public func shareLogitScale(_ scale: Tensor) {
-        ownLogitScale = nil
-        sharedLogitScale = scale
-    }
+    public func shareLogitScale(_ backboneScale: Tensor) { scaleParameter.share(backboneScale) }
 
     /// f'' `[Bv, F, D]` from frames `[Bv, F, D]` and mask `[Bv, F]`; rows of padded frames are
     /// free (the pooling ignores them). Subclasses override.

@@ -23,10 +23,8 @@ import ZooTensor
 /// `frameLinear2.weight` `[1, D]`, `frameLinear2.bias` `[1]`. The AFA weights train at 10× the
 /// learning rate (`TeachCLIPEntry.afaParameterPattern`).
 public final class AFAStudentHead: Module, FactorizedSimilarityHead, LogitScaleSharing, BackboneInitializedHead {
-    /// ln s owned by the head; nil once `shareLogitScale(_:)` hands it to a backbone.
-    @OptionalParameter(key: "clip.logit_scale") public var ownLogitScale: Tensor?
-    /// The backbone's ln s when shared (not part of this head's state).
-    public private(set) var sharedLogitScale: Tensor?
+    /// ln s: `clip.logit_scale`, or the backbone's once shared.
+    @Child(key: "") public var scaleParameter: HeadLogitScale
     /// The seqTransf temporal module; its keys sit at the head's root.
     @Child(key: "") var temporal: SequentialFrameTransformer
     @Child(key: "frameLinear") public var frameLinear: Linear
@@ -36,7 +34,7 @@ public final class AFAStudentHead: Module, FactorizedSimilarityHead, LogitScaleS
     public init(_ configuration: TeachCLIPConfiguration) {
         self.configuration = configuration
         super.init()   // keyed wrappers are assigned after
-        ownLogitScale = Tensor(scalar: configuration.logitScaleInit)
+        scaleParameter = HeadLogitScale(initial: configuration.logitScaleInit)
         temporal = SequentialFrameTransformer(width: configuration.width, layers: configuration.layers, heads: configuration.heads,
                                        maxPositions: configuration.maxPositions, layerNormEps: configuration.layerNormEps)
         frameLinear = Linear(configuration.width, configuration.width)
@@ -44,13 +42,9 @@ public final class AFAStudentHead: Module, FactorizedSimilarityHead, LogitScaleS
     }
 
     /// ln s in use (0-d): the head's own, or the backbone's after `shareLogitScale(_:)`.
-    public var logitScale: Tensor { ownLogitScale ?? sharedLogitScale! }
+    public var logitScale: Tensor { scaleParameter.value }
 
-    /// Uses `scale` (a backbone's 0-d ln s, trained there) instead of the head's own.
-    public func shareLogitScale(_ scale: Tensor) {
-        ownLogitScale = nil
-        sharedLogitScale = scale
-    }
+    public func shareLogitScale(_ backboneScale: Tensor) { scaleParameter.share(backboneScale) }
 
     public func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped> {
         temporal.initialize(fromBackbone: backboneState)

@@ -63,18 +63,12 @@ public struct TeachCLIPConfiguration: Sendable, Equatable {
                   afaTemperature: try config.float("afaTemperature", default: 0.1),
                   frameWeightTemperature: try config.float("frameWeightTemperature", default: 1),
                   logitScaleInit: try config.float("logitScaleInit", default: 2.659260036932778))
-        guard width % heads == 0 else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "heads", problem: "must divide embedDim (\(width)), got \(heads)")
-        }
+        try SequentialFrameTransformer.validate(config, width: width, heads: heads)
         guard frames <= maxPositions else {
             throw ZooError.invalidConfig(entry: config.entry, key: "frames", problem: "must be at most maxPositions (\(maxPositions)), got \(frames)")
         }
         for (key, value) in [("afaTemperature", afaTemperature), ("frameWeightTemperature", frameWeightTemperature)] where !(value > 0) {
             throw ZooError.invalidConfig(entry: config.entry, key: key, problem: "must be positive, got \(value)")
-        }
-        let bias = try config.float("keyMaskBias", default: -1e6)
-        guard bias == -1e6 else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "keyMaskBias", problem: "must be -1e6 (the official value), got \(bias)")
         }
     }
 }

@@ -52,19 +52,12 @@ public struct XCLIPConfiguration: Sendable, Equatable {
                   layerNormEps: try config.float("layerNormEps", default: 1e-12), tau: try config.float("tau", default: 0.01),
                   pairsPerBlock: try config.positiveInt("pairsPerBlock", default: 16_384),
                   logitScaleInit: try config.float("logitScaleInit", default: 2.659260036932778))
-        guard width % heads == 0 else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "heads", problem: "must divide embedDim (\(width)), got \(heads)")
-        }
+        try SequentialFrameTransformer.validate(config, width: width, heads: heads)
         guard frames <= maxPositions else {
             throw ZooError.invalidConfig(entry: config.entry, key: "frames", problem: "must be at most maxPositions (\(maxPositions)), got \(frames)")
         }
         guard tau > 0 else {
             throw ZooError.invalidConfig(entry: config.entry, key: "tau", problem: "must be positive (the official value is 0.01), got \(tau)")
-        }
-        // ZooNN's TransformerStack applies the official (1 − m)·(−1e6) key bias; other values would be ignored.
-        let bias = try config.float("keyMaskBias", default: -1e6)
-        guard bias == -1e6 else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "keyMaskBias", problem: "must be -1e6 (the official value), got \(bias)")
         }
     }
 }

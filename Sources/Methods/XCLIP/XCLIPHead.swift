@@ -23,10 +23,8 @@ import ZooTensor
 /// `word_logit_weight`, `word_mat_weight`, `word_mat_weight2` `[T, T]`, `frame_logit_weight`,
 /// `frame_mat_weight`, `frame_mat_weight2` `[F, F]` — the eight matrices start as identities.
 public final class XCLIPHead: Module, SimilarityHead, LogitScaleSharing, BackboneInitializedHead {
-    /// ln s owned by the head; nil once `shareLogitScale(_:)` hands it to a backbone.
-    @OptionalParameter(key: "clip.logit_scale") public var ownLogitScale: Tensor?
-    /// The backbone's ln s when shared (not part of this head's state).
-    public private(set) var sharedLogitScale: Tensor?
+    /// ln s: `clip.logit_scale`, or the backbone's once shared.
+    @Child(key: "") public var scaleParameter: HeadLogitScale
     /// The seqTransf temporal module; its keys sit at the head's root.
     @Child(key: "") var temporal: SequentialFrameTransformer
     @Parameter(key: "global_mat_weight") public var globalMatrix: Tensor
@@ -47,7 +45,7 @@ public final class XCLIPHead: Module, SimilarityHead, LogitScaleSharing, Backbon
         self.configuration = configuration
         pairsPerBlock = configuration.pairsPerBlock
         super.init()   // keyed wrappers are assigned after
-        ownLogitScale = Tensor(scalar: configuration.logitScaleInit)
+        scaleParameter = HeadLogitScale(initial: configuration.logitScaleInit)
         temporal = SequentialFrameTransformer(width: configuration.width, layers: configuration.layers, heads: configuration.heads,
                                        maxPositions: configuration.maxPositions, layerNormEps: configuration.layerNormEps)
         let (width, words, frames) = (configuration.width, configuration.words, configuration.frames)
@@ -61,13 +59,9 @@ public final class XCLIPHead: Module, SimilarityHead, LogitScaleSharing, Backbon
     }
 
     /// ln s in use (0-d): the head's own, or the backbone's after `shareLogitScale(_:)`.
-    public var logitScale: Tensor { ownLogitScale ?? sharedLogitScale! }
+    public var logitScale: Tensor { scaleParameter.value }
 
-    /// Uses `scale` (a backbone's 0-d ln s, trained there) instead of the head's own.
-    public func shareLogitScale(_ scale: Tensor) {
-        ownLogitScale = nil
-        sharedLogitScale = scale
-    }
+    public func shareLogitScale(_ backboneScale: Tensor) { scaleParameter.share(backboneScale) }
 
     public func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped> {
         temporal.initialize(fromBackbone: backboneState)
