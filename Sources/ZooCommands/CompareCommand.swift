@@ -200,12 +200,9 @@ public struct CompareCommand: Command {
     /// reuses it there; returns its best checkpoint.
     func pretrainedBackbone(seed: UInt64, out: URL, arguments: ParsedArguments, console: Console) throws -> String {
         let name = (arguments.value("backbone") ?? "clip-tiny").lowercased()
-        var values: [String: [String]] = ["seed": [String(seed)]]
-        for flag in ["data", "frames", "batch-size"] + DataPathFlags.options.map(\.name) {
-            if let value = arguments.value(flag) { values[flag] = [value] }
-        }
-        if let steps = arguments.value("backbone-steps") { values["steps"] = [steps] }
-        let runArguments = ParsedArguments(positionals: [name], values: values, flags: [])
+        var setting = ["seed": String(seed)]
+        if let steps = arguments.value("backbone-steps") { setting["steps"] = steps }
+        let runArguments = RunSetup.ownRecipeArguments(for: name, from: arguments, keeping: ["batch-size"], setting: setting)
         let setup = try RunSetup(arguments: runArguments, registry: registry, forTraining: true)
         let directory = out.appendingPathComponent("backbone/\(name)-seed\(seed)")
         console.write("  backbone \(name), seed \(seed): trained alone first (\(setup.recipe.optimizer.rawValue), lr \(setup.recipe.learningRate), "

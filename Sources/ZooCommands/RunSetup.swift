@@ -135,6 +135,19 @@ struct RunSetup {
         return entry.families.first == .classification ? "digits" : "synthvtt"
     }
 
+    /// Arguments that train `name` with its own recipe (a teacher trained first, a pretrained
+    /// backbone): only the data, data-path, frame and seed flags carry over, plus `keeping`;
+    /// `setting` then sets options of its own (`["seed": "1"]`).
+    static func ownRecipeArguments(for name: String, from arguments: ParsedArguments, keeping: [String] = [],
+                                   setting: [String: String] = [:]) -> ParsedArguments {
+        var values: [String: [String]] = [:]
+        for flag in ["data", "seed", "frames"] + DataPathFlags.options.map(\.name) + keeping {
+            if let value = arguments.value(flag) { values[flag] = [value] }
+        }
+        for (flag, value) in setting { values[flag] = [value] }
+        return ParsedArguments(positionals: [name], values: values)
+    }
+
     static func parseDistill(_ text: String) -> Result<(name: String, weight: Float), Error> {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         guard let name = parts.first, !name.isEmpty else { return .failure(UsageError("--distill needs NAME[:WEIGHT], got \"\(text)\"")) }

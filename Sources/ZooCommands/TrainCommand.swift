@@ -134,12 +134,7 @@ public struct TrainCommand: Command {
             return best.path
         }
         console.write("training the teacher \(name) first (its own recipe) into \(out.path)\n")
-        // The teacher's own recipe: only the data, seed and frame flags carry over.
-        var values: [String: [String]] = [:]
-        for flag in ["data", "seed", "frames"] + DataPathFlags.options.map(\.name) {
-            if let value = arguments.value(flag) { values[flag] = [value] }
-        }
-        let teacherArguments = ParsedArguments(positionals: [name], values: values)
+        let teacherArguments = RunSetup.ownRecipeArguments(for: name, from: arguments)
         let setup = try RunSetup(arguments: teacherArguments, registry: registry, forTraining: true)
         _ = try Self.train(setup, out: out, resume: FileManager.default.fileExists(atPath: out.appendingPathComponent("last.safetensors").path),
                            console: console)
