@@ -81,8 +81,10 @@ let package = Package(
         .library(name: "ZooManifest", targets: ["ZooManifest"]),
     ],
     targets: [
-        .target(name: "ZooTensorAVX512", swiftSettings: avx512KernelSettings),
-        .target(name: "ZooTensor", dependencies: ["ZooTensorAVX512"], swiftSettings: kernelSettings),
+        // Prefetch hints for the GEMM kernels: two inline C functions, since Swift has no prefetch.
+        .target(name: "ZooPrefetch"),
+        .target(name: "ZooTensorAVX512", dependencies: ["ZooPrefetch"], swiftSettings: avx512KernelSettings),
+        .target(name: "ZooTensor", dependencies: ["ZooTensorAVX512", "ZooPrefetch"], swiftSettings: kernelSettings),
         .target(name: "ZooNN", dependencies: ["ZooTensor"], swiftSettings: kernelSettings),
         .executableTarget(name: "zoo-bench", dependencies: ["ZooTensor", "ZooNN", "ZooData", "ZooCore", "ZooCatalog", "ZooManifest"], swiftSettings: kernelSettings),
         // Shared test helpers (finite differences, closeness, fixture lookup) for every test target.
