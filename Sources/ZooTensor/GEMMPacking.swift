@@ -2,6 +2,8 @@
 // micro-kernel streams through. Transposes are resolved here, so NN, NT, TN and TT all run the
 // same kernel at the same speed; the packed data is k-major so the kernel reads it linearly.
 
+import ZooPrefetch
+
 /// Packs rows `i0 ..< i0+rows` and depth `p0 ..< p0+kc` of op(A) into 6-row panels.
 ///
 /// Panel `q` starts at `dst + q*6*kc`; inside it, step p holds the 6 row values at
@@ -11,25 +13,48 @@ func gemmPackA(
     i0: Int, rows: Int, p0: Int, kc: Int, dst: UnsafeMutablePointer<Float>
 ) {
     var panel = 0
+    if transposed {
+        // op(A)[i][p] = A[p][i]: depth step p of every full panel is one contiguous run of A's
+        // row p. Walking A row by row (not panel by panel) reads each row once, in order; panel by
+        // panel revisited all kc rows once per panel, from L2 once kc rows outgrew L1.
+        // Rows lie `lda` apart, too far for the hardware prefetcher: the row `ahead` steps on is
+        // asked for while this one is copied.
+        let fullPanels = rows / gemmMR
+        let runFloats = fullPanels &* gemmMR
+        let ahead = 4
+        var src = a + (p0 &* lda &+ i0)
+        for p in 0..<kc {
+            if p &+ ahead < kc {
+                let next = src + ahead &* lda
+                var offset = 0
+                while offset < runFloats {
+                    zooPrefetchForReading(next + offset)
+                    offset &+= 16
+                }
+                zooPrefetchForReading(next + (runFloats &- 1))
+            }
+            var o = dst + p &* gemmMR
+            var s = src
+            for _ in 0..<fullPanels {
+                o[0] = s[0]; o[1] = s[1]; o[2] = s[2]
+                o[3] = s[3]; o[4] = s[4]; o[5] = s[5]
+                o += gemmMR &* kc
+                s += gemmMR
+            }
+            src += lda
+        }
+        panel = fullPanels &* gemmMR
+    }
     while panel < rows {
         let mr = min(gemmMR, rows &- panel)
         let out = dst + panel &* kc
         if transposed {
-            // op(A)[i][p] = A[p][i]: each depth step is a short contiguous run of A.
+            // The last, partial panel (rows past `rows` are zero).
             var src = a + (p0 &* lda &+ i0 &+ panel)
-            if mr == gemmMR {
-                for p in 0..<kc {
-                    let o = out + p &* gemmMR
-                    o[0] = src[0]; o[1] = src[1]; o[2] = src[2]
-                    o[3] = src[3]; o[4] = src[4]; o[5] = src[5]
-                    src += lda
-                }
-            } else {
-                for p in 0..<kc {
-                    let o = out + p &* gemmMR
-                    for r in 0..<gemmMR { o[r] = r < mr ? src[r] : 0 }
-                    src += lda
-                }
+            for p in 0..<kc {
+                let o = out + p &* gemmMR
+                for r in 0..<gemmMR { o[r] = r < mr ? src[r] : 0 }
+                src += lda
             }
         } else {
             // op(A)[i][p] = A[i][p]: six rows read in step, interleaved into the panel.
@@ -64,7 +89,29 @@ func gemmPackB(
     j0: Int, cols: Int, p0: Int, kc: Int,
     panelStart: Int, panelEnd: Int, dst: UnsafeMutablePointer<Float>
 ) {
-    for panel in panelStart..<panelEnd {
+    var firstPanel = panelStart
+    if !transposed {
+        // op(B)[p][j] = B[p][j]: step p of every full panel is 16 floats of B's row p. Walking B
+        // row by row reads each row once, in order (a stream the hardware prefetcher follows);
+        // panel by panel walked down kc rows `ldb` apart for every 16 columns.
+        let fullEnd = min(panelEnd, panelStart &+ max(0, (cols &- panelStart &* gemmNR) / gemmNR))
+        var src = b + (p0 &* ldb &+ j0 &+ panelStart &* gemmNR)
+        for p in 0..<kc {
+            var o = UnsafeMutableRawPointer(dst + p &* gemmNR)
+            var s = UnsafeRawPointer(src)
+            for _ in panelStart..<fullEnd {
+                o.storeBytes(of: s.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                o.storeBytes(
+                    of: s.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self),
+                    toByteOffset: 32, as: SIMD8<Float>.self)
+                o += gemmNR &* kc &* 4
+                s += gemmNR &* 4
+            }
+            src += ldb
+        }
+        firstPanel = fullEnd
+    }
+    for panel in firstPanel..<panelEnd {
         let jp = panel &* gemmNR
         let nr = min(gemmNR, cols &- jp)
         let out = dst + (panel &- panelStart) &* gemmNR &* kc
@@ -72,24 +119,12 @@ func gemmPackB(
             // op(B)[p][j] = B[j][p]: transpose 8 columns x 8 depth steps at a time.
             gemmPackBTransposed(b: b + ((j0 &+ jp) &* ldb &+ p0), ldb: ldb, nr: nr, kc: kc, out: out)
         } else {
-            // op(B)[p][j] = B[p][j]: each depth step is one contiguous run of 16 floats.
+            // The last, partial panel (columns past `cols` are zero).
             var src = b + (p0 &* ldb &+ j0 &+ jp)
-            if nr == gemmNR {
-                for p in 0..<kc {
-                    let o = UnsafeMutableRawPointer(out + p &* gemmNR)
-                    let s = UnsafeRawPointer(src)
-                    o.storeBytes(of: s.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
-                    o.storeBytes(
-                        of: s.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self),
-                        toByteOffset: 32, as: SIMD8<Float>.self)
-                    src += ldb
-                }
-            } else {
-                for p in 0..<kc {
-                    let o = out + p &* gemmNR
-                    for j in 0..<gemmNR { o[j] = j < nr ? src[j] : 0 }
-                    src += ldb
-                }
+            for p in 0..<kc {
+                let o = out + p &* gemmNR
+                for j in 0..<gemmNR { o[j] = j < nr ? src[j] : 0 }
+                src += ldb
             }
         }
     }
