@@ -41,6 +41,8 @@ enum GEMMBenchmark {
         var threads: Int
         var gflops: Double
         var reference: Double?
+        /// zoo's speed over numpy's (see `Runner.measure`); nil without numpy.
+        var ratio: Double?
     }
 
     static func run(_ args: [String]) -> Int32 {
@@ -151,6 +153,7 @@ enum GEMMBenchmark {
             let ref = r.reference.map { String(format: "%.3f", $0) } ?? "null"
             return "{\"m\":\(r.config.m),\"n\":\(r.config.n),\"k\":\(r.config.k),\"mode\":\"\(r.config.mode)\","
                 + "\"threads\":\(r.threads),\"gflops\":\(String(format: "%.3f", r.gflops)),\"reference_gflops\":\(ref),"
+                + "\"ratio\":\(r.ratio.map { String(format: "%.3f", $0) } ?? "null"),"
                 + "\"isa\":\"\(GEMM.instructionSet.rawValue)\"}"
         }
         return "[\n" + rows.joined(separator: ",\n") + "\n]"
@@ -160,6 +163,8 @@ enum GEMMBenchmark {
         var lines = [
             "GEMM float32, C[m,n] = op(A)[m,k] * op(B)[k,n]; NT: B stored [n,k], TN: A stored [k,m]",
             "GFLOP/s = 2*batch*m*n*k / time; \(best ? "best" : "median") of \(rounds) interleaved samples (zoo, numpy, zoo, ...)",
+            best ? "ratio = fastest zoo sample / fastest numpy sample"
+                : "ratio = median over rounds of zoo/numpy within each adjacent pair of samples",
             "zoo kernels: " + isaDescription,
             "reference: " + (referenceInfo.map { describeReference($0) + (coreType.map { " (forced by --reference-coretype \($0))" } ?? "") } ?? "none"),
             "",
@@ -168,7 +173,7 @@ enum GEMMBenchmark {
         for r in results {
             let c = r.config
             let ref = r.reference.map { String(format: "%10.1f", $0) } ?? String(repeating: " ", count: 9) + "-"
-            let ratio = r.reference.map { String(format: "%6.2f", r.gflops / $0) } ?? "     -"
+            let ratio = r.ratio.map { String(format: "%6.2f", $0) } ?? "     -"
             lines.append(
                 pad(c.batch, 5) + pad(c.m, 6) + pad(c.n, 6) + pad(c.k, 6) + "  " + c.mode.padding(toLength: 4, withPad: " ", startingAt: 0)
                     + pad(r.threads, 9) + String(format: "%11.1f", r.gflops) + "  " + ref + " " + ratio)

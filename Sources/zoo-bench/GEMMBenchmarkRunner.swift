@@ -67,6 +67,7 @@ extension GEMMBenchmark {
             let reps = max(1, min(100_000, Int(sampleSeconds / max(once, 1e-9))))
             var ours: [Double] = []
             var theirs: [Double] = []
+            var pairRatios: [Double] = []  // numpy's time over zoo's, one per round with both samples
             for _ in 0..<rounds {
                 // Each side warms up for a quarter of its sample first (the Python helper does the
                 // same): a sample that starts after the settle sleep would otherwise pay for waking
@@ -78,13 +79,23 @@ extension GEMMBenchmark {
                         m: config.m, n: config.n, k: config.k, mode: config.mode, batch: config.batch, reps: reps)
                 {
                     theirs.append(t)
+                    pairRatios.append(t / ours[ours.count - 1])
                     if threads > 1 { Thread.sleep(forTimeInterval: settleSeconds) }
                 }
             }
             let flop = 2.0 * Double(config.batch * config.m * config.n) * Double(config.k)
+            // Ratio: zoo's speed over numpy's. By default the median over rounds of each pair's
+            // ratio (a zoo sample and the numpy sample right after it): a slow spell of this machine,
+            // seconds long, hits both samples of a pair alike, whereas the ratio of two medians
+            // can mix one side's quiet samples with the other's busy ones. With `best`: fastest
+            // over fastest.
+            var ratio: Double?
+            if !theirs.isEmpty {
+                ratio = best ? summary(theirs) / summary(ours) : median(pairRatios)
+            }
             return Result(
                 config: config, threads: threads, gflops: flop / summary(ours) / 1e9,
-                reference: theirs.isEmpty ? nil : flop / summary(theirs) / 1e9)
+                reference: theirs.isEmpty ? nil : flop / summary(theirs) / 1e9, ratio: ratio)
         }
 
         private func seconds(_ body: () -> Void) -> Double {
@@ -93,10 +104,13 @@ extension GEMMBenchmark {
             return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
 
-        /// The median sample, or the fastest with `best`.
-        private func summary(_ xs: [Double]) -> Double {
+        /// The median sample time, or the fastest with `best`.
+        private func summary(_ times: [Double]) -> Double {
+            best ? times.min()! : median(times)
+        }
+
+        private func median(_ xs: [Double]) -> Double {
             let s = xs.sorted()
-            if best { return s[0] }
             return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
         }
     }
