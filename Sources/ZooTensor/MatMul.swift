@@ -42,12 +42,31 @@ extension Tensor {
                 gradA = batchA.isEmpty && !batchB.isEmpty ? full.sum(axes: Array(0..<batchB.count)) : full
             }
             if b.requiresGrad {
-                let full = transposeB
-                    ? matmul(g, a, transposeA: true, transposeB: transposeA)      // [N, K] = Gᵀ op(A)
-                    : matmul(a, g, transposeA: !transposeA, transposeB: false)    // [K, N] = op(A)ᵀ G
-                gradB = batchB.isEmpty && !batchA.isEmpty ? full.sum(axes: Array(0..<batchA.count)) : full
+                if batchB.isEmpty && !batchA.isEmpty && !transposeA {
+                    // A shared weight: the sum over the batch of op(A_i)ᵀ G_i is one GEMM over the
+                    // batch's stacked rows (depth batch*M), not `batch` thin products summed
+                    // afterwards (depth M: store-bound, and half of a transformer block's backward).
+                    gradB = stackedRowsProduct(g, a, rows: batch * m, transposeB: transposeB)
+                } else {
+                    let full = transposeB
+                        ? matmul(g, a, transposeA: true, transposeB: transposeA)      // [N, K] = Gᵀ op(A)
+                        : matmul(a, g, transposeA: !transposeA, transposeB: false)    // [K, N] = op(A)ᵀ G
+                    gradB = batchB.isEmpty && !batchA.isEmpty ? full.sum(axes: Array(0..<batchA.count)) : full
+                }
             }
             return [gradA, gradB]
         }
+    }
+
+    /// The gradient of a shared weight `b` in `matmul(a, b)` with a batched, untransposed `a`:
+    /// `Gᵀ A` (`[N, K]`, when the product used `bᵀ`) or `Aᵀ G` (`[K, N]`), with G `[..., M, N]` and
+    /// A `[..., M, K]` read as `[rows, N]` and `[rows, K]` (both are contiguous). On the tape, so
+    /// that higher-order uses still differentiate.
+    private static func stackedRowsProduct(_ g: Tensor, _ a: Tensor, rows: Int, transposeB: Bool) -> Tensor {
+        let stackedG = g.reshaped([rows, g.shape[g.rank - 1]])
+        let stackedA = a.reshaped([rows, a.shape[a.rank - 1]])
+        return transposeB
+            ? matmul(stackedG, stackedA, transposeA: true)   // [N, K] = Gᵀ A
+            : matmul(stackedA, stackedG, transposeA: true)   // [K, N] = Aᵀ G
     }
 }

@@ -10,7 +10,10 @@ struct FusedOpTests {
         expectGradientsMatch([a, b]) { Tensor.matmul($0[0], $0[1], transposeA: modes.0, transposeB: modes.1) }
     }
 
-    @Test("batched matmul, and a shared 2-D operand on either side", arguments: [(false, false), (true, true)])
+    // A shared weight on the right with an untransposed batched left operand (Linear) takes its
+    // gradient from one GEMM over the stacked rows; the other modes sum per-entry products.
+    @Test("batched matmul, and a shared 2-D operand on either side",
+          arguments: [(false, false), (false, true), (true, false), (true, true)])
     func batchedMatmul(modes: (Bool, Bool)) {
         let a = trainable(modes.0 ? [2, 3, 4, 3] : [2, 3, 3, 4], seed: 33)
         let b = trainable(modes.1 ? [2, 3, 5, 4] : [2, 3, 4, 5], seed: 34)
