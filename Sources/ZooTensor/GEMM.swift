@@ -121,7 +121,7 @@ public enum GEMM {
 
 /// Hands out batch indices in small chunks, so a worker slowed by a busy core takes fewer.
 final class GEMMBatchQueue: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = SpinLock()
     private var cursor = 0
     private let batch: Int
     private let chunk: Int

@@ -61,6 +61,18 @@ func gemmComputeBlock(
     aBuf: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
 ) {
     gemmPackA(transposed: pr.transposeA, a: pr.a, lda: pr.lda, i0: row0, rows: rows, p0: pc, kc: kc, dst: aBuf)
+    gemmMultiplyPackedBlock(
+        pr, row0: row0, rows: rows, jc: jc, cols: cols, panelStart: panelStart, panelEnd: panelEnd,
+        kc: kc, beta: beta, packedB: packedB, aBuf: aBuf, scratch: scratch)
+}
+
+/// The sweep of `gemmComputeBlock` once op(A) rows `row0 ..< row0+rows` are packed in `aBuf`.
+@inline(__always)
+func gemmMultiplyPackedBlock(
+    _ pr: GEMMProblem, row0: Int, rows: Int, jc: Int, cols: Int, panelStart: Int, panelEnd: Int,
+    kc: Int, beta: Float, packedB: UnsafeMutablePointer<Float>,
+    aBuf: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
+) {
     #if arch(x86_64)
     if pr.isa == .avx512 {
         gemmComputePackedAVX512(

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -11,10 +12,11 @@ import Darwin
 // Packing B once per (column block, depth slice) instead of once per thread matters at
 // 256..1024 (PERF.md: per-thread B packing capped two threads at 60-75% of OpenBLAS). The work
 // is a list of tasks in phases — "pack these B panels", then "pack these A rows and multiply
-// them by the packed B block" — that workers claim in order under a lock. A task waits only for
-// the earlier phases, whose remaining tasks were all claimed by threads that are running, so
-// nothing deadlocks even when a worker starts late or never (a busy machine): whoever runs
-// does all the work. One lock round trip per task (tens of microseconds of work or more).
+// them by the packed B block" — that workers claim in order from an atomic counter. A task waits
+// only for the earlier phases, whose remaining tasks were all claimed by threads that are
+// running, so nothing deadlocks even when a worker starts late or never (a busy machine):
+// whoever runs does all the work. Claims and completions are atomics rather than a lock: a
+// contended lock sleeps in the kernel, and the wake-up costs as much as a small product.
 
 final class GEMMParallelJob: @unchecked Sendable {
     private struct Task {
@@ -29,9 +31,9 @@ final class GEMMParallelJob: @unchecked Sendable {
     private let pr: GEMMProblem
     private let plan: GEMMPlan
     private var tasks: [Task] = []
-    private let lock = NSLock()
-    private var nextTask = 0
-    private var completed = 0
+    private let nextTask = Atomic<Int>(0)
+    /// Tasks finished; a phase's tasks read what earlier phases wrote after seeing this count.
+    private let completed = Atomic<Int>(0)
 
     /// Plans the task list for `threads` workers. Requires m, n, k > 0 and threads >= 2.
     init(_ pr: GEMMProblem, threads: Int) {
@@ -94,27 +96,28 @@ final class GEMMParallelJob: @unchecked Sendable {
         let scratch = workspace + (plan.workerFloats &- gemmMR &* gemmNR)
         let count = tasks.count
         while true {
-            lock.lock()
-            let index = nextTask
-            nextTask &+= 1
-            lock.unlock()
+            let index = nextTask.wrappingAdd(1, ordering: .relaxed).oldValue
             if index >= count { return }
             let task = tasks.withUnsafeBufferPointer { $0[index] }
-            waitUntilCompleted(task.phaseStart)
             if task.isPack {
+                waitUntilCompleted(task.phaseStart)
                 gemmPackB(
                     transposed: pr.transposeB, b: pr.b, ldb: pr.ldb, j0: task.jc, cols: task.cols,
                     p0: task.pc, kc: task.kc, panelStart: task.panelStart, panelEnd: task.panelEnd,
                     dst: packedB + task.panelStart &* gemmNR &* task.kc)
             } else {
-                gemmComputeBlock(
+                // op(A) does not depend on the packed B block: pack it while the B panels of
+                // this phase may still be in flight on the other threads, then wait for them.
+                gemmPackA(
+                    transposed: pr.transposeA, a: pr.a, lda: pr.lda, i0: task.row0, rows: task.rows,
+                    p0: task.pc, kc: task.kc, dst: aBuf)
+                waitUntilCompleted(task.phaseStart)
+                gemmMultiplyPackedBlock(
                     pr, row0: task.row0, rows: task.rows, jc: task.jc, cols: task.cols,
-                    panelStart: task.panelStart, panelEnd: task.panelEnd, pc: task.pc, kc: task.kc,
+                    panelStart: task.panelStart, panelEnd: task.panelEnd, kc: task.kc,
                     beta: task.pc == 0 ? pr.beta : 1, packedB: packedB, aBuf: aBuf, scratch: scratch)
             }
-            lock.lock()
-            completed &+= 1
-            lock.unlock()
+            completed.wrappingAdd(1, ordering: .releasing)
         }
     }
 
@@ -122,12 +125,6 @@ final class GEMMParallelJob: @unchecked Sendable {
     /// phase's first index. A task starts only after every earlier phase is complete, so no
     /// later task can be among the completed ones yet: this means "all earlier phases are done".
     private func waitUntilCompleted(_ count: Int) {
-        while true {
-            lock.lock()
-            let done = completed >= count
-            lock.unlock()
-            if done { return }
-            sched_yield()
-        }
+        while completed.load(ordering: .acquiring) < count { sched_yield() }
     }
 }

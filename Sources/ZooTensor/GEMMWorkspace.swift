@@ -16,7 +16,7 @@ final class GEMMWorkspacePool: @unchecked Sendable {
 
     /// Buffers kept for reuse; more than this many idle buffers are freed instead.
     private let maxIdle = 8
-    private let lock = NSLock()
+    private let lock = SpinLock()
     private var idle: [GEMMWorkspace] = []
 
     private init() { idle.reserveCapacity(maxIdle) }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -44,7 +45,7 @@ public enum Threading {
         }
         withoutActuallyEscaping(body) { escapable in
             let job = ParallelJob(count: count, body: escapable)
-            HelperPool.shared.post(job, helpers: helpers)
+                HelperPool.shared.post(job, helpers: helpers)
             job.participate()
             job.waitAndRelease()
             HelperPool.shared.retire(job)
@@ -56,11 +57,16 @@ public enum Threading {
 /// directly: the body is only reachable while an iteration is claimed, and the caller clears it
 /// once every iteration is done, so a late helper touches only the counters (and
 /// `withoutActuallyEscaping` sees the body released in time).
+///
+/// The counters are atomics, not a lock: on this 2-vCPU VM a contended `NSLock` put the losing
+/// thread to sleep in the kernel, and waking it again took tens of microseconds, the length of a
+/// whole 256^3 product (a trace showed the helper joining after the caller had finished).
 private final class ParallelJob: @unchecked Sendable {
-    private let lock = NSLock()
     private let count: Int
-    private var next = 0
-    private var completed = 0
+    private let next = Atomic<Int>(0)
+    private let completed = Atomic<Int>(0)
+    /// Written at creation and once more (to nil) by the caller after every iteration completed;
+    /// read only by a thread holding a claimed iteration, which has not completed yet.
     private var body: ((Int) -> Void)?
 
     init(count: Int, body: @escaping (Int) -> Void) {
@@ -69,18 +75,12 @@ private final class ParallelJob: @unchecked Sendable {
     }
 
     /// Whether iterations are left to claim (a hint: it may change right after).
-    var hasWork: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return next < count && body != nil
-    }
+    var hasWork: Bool { next.load(ordering: .relaxed) < count }
 
     /// Claims and runs iterations until none are left.
     func participate() {
         while runOne() {
-            lock.lock()
-            completed &+= 1
-            lock.unlock()
+            completed.wrappingAdd(1, ordering: .releasing)
         }
     }
 
@@ -88,14 +88,8 @@ private final class ParallelJob: @unchecked Sendable {
     /// its reference to the body is released before the iteration is counted as completed.
     @inline(never)
     private func runOne() -> Bool {
-        lock.lock()
-        guard next < count, let work = body else {
-            lock.unlock()
-            return false
-        }
-        let index = next
-        next &+= 1
-        lock.unlock()
+        let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        guard index < count, let work = body else { return false }
         work(index)
         return true
     }
@@ -103,49 +97,60 @@ private final class ParallelJob: @unchecked Sendable {
     /// Waits until every claimed iteration is complete (spinning, yielding the core: what is
     /// left is running on another thread), then drops the body.
     func waitAndRelease() {
-        while true {
-            lock.lock()
-            if completed == count {
-                body = nil
-                lock.unlock()
-                return
-            }
-            lock.unlock()
-            sched_yield()
-        }
+        while completed.load(ordering: .acquiring) != count { sched_yield() }
+        body = nil
     }
 }
 
 /// Helper blocks on the global Dispatch queue. After helping, a block keeps polling for new
 /// jobs for a short while before it returns its thread to Dispatch; `post` starts new blocks
-/// only for the helpers that no polling block can provide. Polling yields the core on every
-/// round, so a busy machine's other processes are not starved.
-private final class HelperPool: @unchecked Sendable {
+/// only when fewer blocks are alive than the job asks for helpers. Polling reads one atomic
+/// counter and yields the core on every round, so a busy machine's other processes are not
+/// starved and the lock is taken only when something was posted.
+///
+/// The number of live blocks is exact (counted under the lock, and a block leaves only after
+/// seeing, under the same lock, that no job has work), so a caller asking for one helper never
+/// finds three. An earlier version counted idle blocks approximately; the count drifted upward
+/// whenever a caller finished a job before the polling helper saw it, and extra pollers piled up
+/// (three for one-helper jobs in a 2-vCPU trace), some sharing the caller's core.
+final class HelperPool: @unchecked Sendable {
     static let shared = HelperPool()
 
-    private let lock = NSLock()
+    private let lock = SpinLock()
     private var pending: [ParallelJob] = []
-    /// Blocks currently polling for work, not yet counted on by a `post`.
-    private var idle = 0
+    /// Blocks started and not yet returned (running a job or polling for one).
+    private var live = 0
+    /// Bumped by every `post`, so that polling blocks notice new work without the lock.
+    private let posts = Atomic<Int>(0)
     private let spinNanoseconds: UInt64 = {
         let us = ProcessInfo.processInfo.environment["ZOO_SPIN_US"].flatMap { UInt64($0) } ?? 1000
         return us * 1000
     }()
     private let queue = DispatchQueue.global(qos: .userInitiated)
 
-    func post(_ job: ParallelJob, helpers: Int) {
+    fileprivate func post(_ job: ParallelJob, helpers: Int) {
         lock.lock()
         pending.append(job)
-        let reused = min(idle, helpers)
-        idle -= reused
+        // Live blocks are polling or busy with another caller's job; either way they look at
+        // this one next. Start only the missing ones.
+        let missing = max(0, helpers - live)
+        live += missing
+        posts.wrappingAdd(1, ordering: .releasing)
         lock.unlock()
-        for _ in 0..<(helpers - reused) {
+        for _ in 0..<missing {
             queue.async { self.helperLoop() }
         }
     }
 
+    /// Blocks started and not yet returned, for tests.
+    var liveBlocks: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return live
+    }
+
     /// Called by the job's owner once it is complete.
-    func retire(_ job: ParallelJob) {
+    fileprivate func retire(_ job: ParallelJob) {
         lock.lock()
         pending.removeAll { $0 === job }
         lock.unlock()
@@ -153,29 +158,27 @@ private final class HelperPool: @unchecked Sendable {
 
     private func helperLoop() {
         while true {
-            while let job = nextJob() { job.participate() }
-            // Poll for the next job; a `post` that counts on this block decrements `idle`.
-            lock.lock()
-            idle += 1
-            lock.unlock()
+            // Read the post count before looking: a job posted after the look changes it.
+            let seen = posts.load(ordering: .acquiring)
+            if let job = nextJob() {
+                job.participate()
+                continue
+            }
             let start = DispatchTime.now().uptimeNanoseconds
-            var found = false
-            while !found {
-                lock.lock()
-                if pending.contains(where: { $0.hasWork }) {
-                    // Work arrived: this block takes part, whether or not the poster counted on it.
-                    if idle > 0 { idle -= 1 }
-                    found = true
-                } else if DispatchTime.now().uptimeNanoseconds &- start > spinNanoseconds {
-                    // Time is up: give the thread back. (If a `post` counted on this block and
-                    // its job is already done, `idle` is 0 here; the count only steers how many
-                    // blocks `post` starts, never correctness: callers always finish their jobs.)
-                    if idle > 0 { idle -= 1 }
+            while posts.load(ordering: .acquiring) == seen {
+                if DispatchTime.now().uptimeNanoseconds &- start > spinNanoseconds {
+                    // Under the lock: a `post` either came before (its work is seen here) or
+                    // comes after this decrement (and starts a block of its own).
+                    lock.lock()
+                    if pending.contains(where: { $0.hasWork }) {
+                        lock.unlock()
+                        break
+                    }
+                    live -= 1
                     lock.unlock()
                     return
                 }
-                lock.unlock()
-                if !found { sched_yield() }
+                sched_yield()
             }
         }
     }
