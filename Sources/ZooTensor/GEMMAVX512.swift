@@ -1,6 +1,6 @@
-// The AVX-512 variant of the block sweep in `gemmComputeBlock`: the same packed A block and
-// packed B block (6-row A panels, 16-column B panels), multiplied by the 6x32 zmm kernels of
-// ZooTensorAVX512 two B panels at a time. Only reached when `pr.isa == .avx512`, which
+// The AVX-512 variants of the block sweep in `gemmComputeBlock` and of the unpacked small-product
+// loop in `gemmSerialDirect`: the same operands (6-row A panels, 16-column B panels, packed or in
+// place), multiplied by the 6x32 zmm kernels of ZooTensorAVX512 two B panels at a time. Only reached when `pr.isa == .avx512`, which
 // `GEMM.currentInstructionSet` sets only on CPUs with AVX-512F (see GEMMInstructionSet.swift).
 //
 // This file itself is compiled with AVX2 flags like the rest of ZooTensor: it only loops and
@@ -51,5 +51,53 @@ func gemmComputePackedAVX512(
         }
         panel &+= pair ? 2 : 1
     }
+}
+
+/// The AVX-512 part of `gemmSerialDirect`: every full 16-column panel of C, two at a time through
+/// the 6x32 kernels (a last odd one through the 6x16 zmm kernel), with A read in place (NN rows or
+/// TN columns; the bottom edge rows from `aEdge`, packed) and B in place or, when transposed, from
+/// its packed panels in `bBuf`. Returns the number of panels done; the caller does the partial
+/// panel at the right edge, if any.
+func gemmDirectFullPanelsAVX512(
+    _ pr: GEMMProblem, bBuf: UnsafeMutablePointer<Float>, aEdge: UnsafeMutablePointer<Float>, mFull: Int
+) -> Int {
+    let (m, n, k, ldc) = (pr.m, pr.n, pr.k, pr.ldc)
+    let fullPanels = n / gemmNR
+    let (rowStride, depthStride) = pr.transposeA ? (1, pr.lda) : (pr.lda, 1)
+    var panel = 0
+    while panel < fullPanels {
+        let wide = panel &+ 1 < fullPanels
+        let jp = panel &* gemmNR
+        let b0: UnsafeRawPointer
+        let b1: UnsafeRawPointer
+        let bStep: Int
+        if pr.transposeB {
+            // Packed panels lie 16*k floats apart.
+            b0 = UnsafeRawPointer(bBuf + jp &* k)
+            b1 = b0 + gemmNR &* k &* 4
+            bStep = gemmNR &* 4
+        } else {
+            // In place: the next 16 columns of the same rows.
+            b0 = UnsafeRawPointer(pr.b + jp)
+            b1 = b0 + gemmNR &* 4
+            bStep = pr.ldb &* 4
+        }
+        var ir = 0
+        while ir < mFull {
+            avx512KernelStrided(
+                rows: gemmMR, wide: wide, kc: k, a: pr.a + (pr.transposeA ? ir : ir &* pr.lda),
+                aRowStride: rowStride, aDepthStride: depthStride, b0: b0, b1: b1, bStepBytes: bStep,
+                c: pr.c + (ir &* ldc &+ jp), ldc: ldc, alpha: pr.alpha, beta: pr.beta)
+            ir &+= gemmMR
+        }
+        if mFull < m {
+            avx512KernelStrided(
+                rows: m &- mFull, wide: wide, kc: k, a: UnsafePointer(aEdge), aRowStride: 1, aDepthStride: gemmMR,
+                b0: b0, b1: b1, bStepBytes: bStep, c: pr.c + (mFull &* ldc &+ jp), ldc: ldc,
+                alpha: pr.alpha, beta: pr.beta)
+        }
+        panel &+= wide ? 2 : 1
+    }
+    return fullPanels
 }
 #endif

@@ -42,7 +42,15 @@ func gemmSerialDirect(_ pr: GEMMProblem, workspace: GEMMWorkspace?) {
     // A panel of rows i..i+5 in place: NN steps along a row, TN down a column.
     let (rowStride, depthStride) = pr.transposeA ? (1, pr.lda) : (pr.lda, 1)
     let ldc = pr.ldc
-    for panel in 0..<panelsN {
+    var panel = 0
+    #if arch(x86_64)
+    if pr.isa == .avx512 {
+        // Every full 16-column panel through the zmm kernels; a partial one goes on below.
+        panel = gemmDirectFullPanelsAVX512(pr, bBuf: bBuf, aEdge: aEdge, mFull: mFull)
+    }
+    #endif
+    while panel < panelsN {
+        defer { panel &+= 1 }
         let jp = panel &* gemmNR
         let nr = min(gemmNR, n &- jp)
         var bPanel: UnsafeRawPointer

@@ -52,13 +52,42 @@ package func avx512KernelNarrow(
     }
 }
 
+/// A tile of `rows` (1...6) rows and 32 columns (`wide`) or 16 with operands read in place:
+/// element (r, p) of A at `a[r*aRowStride + p*aDepthStride]`, step p's 16 B values at
+/// `b0 + p*bStepBytes` (and the next 16 at `b1 + p*bStepBytes`). For small products, which
+/// skip packing (ZooTensor's `gemmSerialDirect`). `b1` is ignored when not `wide`.
+@inline(never)
+package func avx512KernelStrided(
+    rows: Int, wide: Bool, kc: Int, a: UnsafePointer<Float>, aRowStride: Int, aDepthStride: Int,
+    b0: UnsafeRawPointer, b1: UnsafeRawPointer, bStepBytes: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+) {
+    let (rs, ds, bs) = (aRowStride, aDepthStride, bStepBytes)
+    switch (rows, wide) {
+    case (1, true): avx512KernelBody(rows: 1, wide: true, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta, aRowStride: rs, aDepthStride: ds, bStepBytes: bs)
+    case (2, true): avx512KernelBody(rows: 2, wide: true, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta, aRowStride: rs, aDepthStride: ds, bStepBytes: bs)
+    case (3, true): avx512KernelBody(rows: 3, wide: true, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta, aRowStride: rs, aDepthStride: ds, bStepBytes: bs)
+    case (4, true): avx512KernelBody(rows: 4, wide: true, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta, aRowStride: rs, aDepthStride: ds, bStepBytes: bs)
+    case (5, true): avx512KernelBody(rows: 5, wide: true, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta, aRowStride: rs, aDepthStride: ds, bStepBytes: bs)
+    case (6, true): avx512KernelBody(rows: 6, wide: true, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta, aRowStride: rs, aDepthStride: ds, bStepBytes: bs)
+    case (1, false): avx512KernelBody(rows: 1, wide: false, kc: kc, a: a, b0: b0, b1: b0, c: c, ldc: ldc, alpha: alpha, beta: beta, aRowStride: rs, aDepthStride: ds, bStepBytes: bs)
+    case (2, false): avx512KernelBody(rows: 2, wide: false, kc: kc, a: a, b0: b0, b1: b0, c: c, ldc: ldc, alpha: alpha, beta: beta, aRowStride: rs, aDepthStride: ds, bStepBytes: bs)
+    case (3, false): avx512KernelBody(rows: 3, wide: false, kc: kc, a: a, b0: b0, b1: b0, c: c, ldc: ldc, alpha: alpha, beta: beta, aRowStride: rs, aDepthStride: ds, bStepBytes: bs)
+    case (4, false): avx512KernelBody(rows: 4, wide: false, kc: kc, a: a, b0: b0, b1: b0, c: c, ldc: ldc, alpha: alpha, beta: beta, aRowStride: rs, aDepthStride: ds, bStepBytes: bs)
+    case (5, false): avx512KernelBody(rows: 5, wide: false, kc: kc, a: a, b0: b0, b1: b0, c: c, ldc: ldc, alpha: alpha, beta: beta, aRowStride: rs, aDepthStride: ds, bStepBytes: bs)
+    default: avx512KernelBody(rows: 6, wide: false, kc: kc, a: a, b0: b0, b1: b0, c: c, ldc: ldc, alpha: alpha, beta: beta, aRowStride: rs, aDepthStride: ds, bStepBytes: bs)
+    }
+}
+
 /// The k loop for a `rows` x (wide ? 32 : 16) tile: twelve zmm accumulators at most, two B
 /// loads and six A broadcasts per step. Always inlined with constant `rows` and `wide`, so the
-/// unused accumulators and loads fold away.
+/// unused accumulators and loads fold away; the default strides are the packed layout's, and
+/// with them as constants the packed kernels compile as if the strides were not there.
 @inline(__always)
 private func avx512KernelBody(
     rows: Int, wide: Bool, kc: Int, a: UnsafePointer<Float>, b0: UnsafeRawPointer, b1: UnsafeRawPointer,
-    c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
+    aRowStride rs: Int = 1, aDepthStride: Int = 6, bStepBytes: Int = 64
 ) {
     typealias V = SIMD16<Float>
     // The tile's rows of C lie `ldc` floats apart, one or two cache lines each: a walk down C's
@@ -67,9 +96,10 @@ private func avx512KernelBody(
     zooPrefetchTileForWriting(c, ldc, rows, wide ? 32 : 16)
     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
     var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+    let (r2, r3, r4, r5) = (2 &* rs, 3 &* rs, 4 &* rs, 5 &* rs)
     var ap = a
     var offset = 0
-    let end = kc &* 64
+    let end = kc &* bStepBytes
     while offset < end {
         let x0 = b0.loadUnaligned(fromByteOffset: offset, as: V.self)
         let x1 = wide ? b1.loadUnaligned(fromByteOffset: offset, as: V.self) : x0
@@ -77,32 +107,32 @@ private func avx512KernelBody(
         c00 = c00.addingProduct(av, x0)
         if wide { c01 = c01.addingProduct(av, x1) }
         if rows > 1 {
-            av = V(repeating: ap[1])
+            av = V(repeating: ap[rs])
             c10 = c10.addingProduct(av, x0)
             if wide { c11 = c11.addingProduct(av, x1) }
         }
         if rows > 2 {
-            av = V(repeating: ap[2])
+            av = V(repeating: ap[r2])
             c20 = c20.addingProduct(av, x0)
             if wide { c21 = c21.addingProduct(av, x1) }
         }
         if rows > 3 {
-            av = V(repeating: ap[3])
+            av = V(repeating: ap[r3])
             c30 = c30.addingProduct(av, x0)
             if wide { c31 = c31.addingProduct(av, x1) }
         }
         if rows > 4 {
-            av = V(repeating: ap[4])
+            av = V(repeating: ap[r4])
             c40 = c40.addingProduct(av, x0)
             if wide { c41 = c41.addingProduct(av, x1) }
         }
         if rows > 5 {
-            av = V(repeating: ap[5])
+            av = V(repeating: ap[r5])
             c50 = c50.addingProduct(av, x0)
             if wide { c51 = c51.addingProduct(av, x1) }
         }
-        ap += 6
-        offset &+= 64
+        ap += aDepthStride
+        offset &+= bStepBytes
     }
     avx512StoreRow(c, wide, c00, c01, alpha, beta)
     if rows > 1 { avx512StoreRow(c + ldc, wide, c10, c11, alpha, beta) }
