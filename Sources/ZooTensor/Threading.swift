@@ -19,11 +19,11 @@ public enum Threading {
     }()
 
     /// Runs `body(i)` for `i in 0..<count`, each exactly once, on the calling thread plus up to
-    /// `min(count, maxThreads) - 1` Dispatch workers; inline when count is 1.
+    /// `min(count, maxThreads) - 1` helper threads (see `HelperPool`); inline when count is 1.
     ///
     /// Iterations are claimed one at a time, and the caller claims too: a worker that starts late
     /// (a busy machine) just finds less to do, and the call returns as soon as every iteration is
-    /// done, without waiting for workers that never got a core. Workers stay awake for a moment
+    /// done, without waiting for workers that never got a core. Helpers stay awake for a moment
     /// after a call (`ZOO_SPIN_US`, default 1000 us) so that the next call finds them running.
     /// Measured on a 2-vCPU VM: `DispatchQueue.concurrentPerform` started its second thread
     /// ~50 us late when idle and often not at all when the other vCPU was busy; waking a parked
@@ -102,51 +102,64 @@ private final class ParallelJob: @unchecked Sendable {
     }
 }
 
-/// Helper blocks on the global Dispatch queue. After helping, a block keeps polling for new
-/// jobs for a short while before it returns its thread to Dispatch; `post` starts new blocks
-/// only when fewer blocks are alive than the job asks for helpers. Polling reads one atomic
-/// counter and yields the core on every round, so a busy machine's other processes are not
-/// starved and the lock is taken only when something was posted.
+/// The kernels' helper threads: started on first need, never more than the largest number of
+/// helpers one call has asked for, and kept for the life of the process. After helping, a
+/// helper polls for new jobs for a while (`ZOO_SPIN_US`, default 1000 us), reading one atomic
+/// counter and yielding the core on every round, then parks on a condition until the next post.
 ///
-/// The number of live blocks is exact (counted under the lock, and a block leaves only after
-/// seeing, under the same lock, that no job has work), so a caller asking for one helper never
-/// finds three. An earlier version counted idle blocks approximately; the count drifted upward
-/// whenever a caller finished a job before the polling helper saw it, and extra pollers piled up
-/// (three for one-helper jobs in a 2-vCPU trace), some sharing the caller's core.
+/// Why not Dispatch: helper blocks posted to the global queue each time the helpers had gone
+/// idle sometimes started only tens of milliseconds later (a scheduler trace showed a 33 ms
+/// sample of 2-thread 256^3 products run by the caller alone, with the other vCPU idle), and
+/// counting Dispatch blocks approximately had let extra pollers pile up (three for one-helper
+/// jobs). A parked thread here wakes on a condition signal in microseconds.
 final class HelperPool: @unchecked Sendable {
     static let shared = HelperPool()
 
     private let lock = SpinLock()
     private var pending: [ParallelJob] = []
-    /// Blocks started and not yet returned (running a job or polling for one).
-    private var live = 0
-    /// Bumped by every `post`, so that polling blocks notice new work without the lock.
+    /// Helper threads started (each runs `helperLoop` forever).
+    private var started = 0
+    /// The most helpers one `post` has asked for.
+    private var largestRequest = 0
+    /// Bumped by every `post`, so that polling helpers notice new work without the lock.
     private let posts = Atomic<Int>(0)
+    /// Helpers parked (or about to park) on `wakeUp`.
+    private let parked = Atomic<Int>(0)
+    private let wakeUp = NSCondition()
     private let spinNanoseconds: UInt64 = {
         let us = ProcessInfo.processInfo.environment["ZOO_SPIN_US"].flatMap { UInt64($0) } ?? 1000
         return us * 1000
     }()
-    private let queue = DispatchQueue.global(qos: .userInitiated)
 
     fileprivate func post(_ job: ParallelJob, helpers: Int) {
         lock.lock()
         pending.append(job)
-        // Live blocks are polling or busy with another caller's job; either way they look at
-        // this one next. Start only the missing ones.
-        let missing = max(0, helpers - live)
-        live += missing
-        posts.wrappingAdd(1, ordering: .releasing)
+        // Started helpers are polling, parked or busy with another caller's job; either way
+        // they look at this one next. Start only the missing ones.
+        let missing = max(0, helpers - started)
+        started += missing
+        largestRequest = max(largestRequest, helpers)
         lock.unlock()
+        // Sequentially consistent with `parked` in `park()`: either the helper sees this post
+        // before it sleeps, or this sees it parked and signals.
+        posts.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        if parked.load(ordering: .sequentiallyConsistent) > 0 {
+            wakeUp.lock()
+            wakeUp.broadcast()
+            wakeUp.unlock()
+        }
         for _ in 0..<missing {
-            queue.async { self.helperLoop() }
+            let thread = Thread { [unowned self] in self.helperLoop() }
+            thread.name = "zoo-helper"
+            thread.start()
         }
     }
 
-    /// Blocks started and not yet returned, for tests.
-    var liveBlocks: Int {
+    /// Helper threads started so far, and the most one call has asked for (for tests).
+    var helperThreads: (started: Int, largestRequest: Int) {
         lock.lock()
         defer { lock.unlock() }
-        return live
+        return (started, largestRequest)
     }
 
     /// Called by the job's owner once it is complete.
@@ -159,7 +172,7 @@ final class HelperPool: @unchecked Sendable {
     private func helperLoop() {
         while true {
             // Read the post count before looking: a job posted after the look changes it.
-            let seen = posts.load(ordering: .acquiring)
+            let seen = posts.load(ordering: .sequentiallyConsistent)
             if let job = nextJob() {
                 job.participate()
                 continue
@@ -167,20 +180,23 @@ final class HelperPool: @unchecked Sendable {
             let start = DispatchTime.now().uptimeNanoseconds
             while posts.load(ordering: .acquiring) == seen {
                 if DispatchTime.now().uptimeNanoseconds &- start > spinNanoseconds {
-                    // Under the lock: a `post` either came before (its work is seen here) or
-                    // comes after this decrement (and starts a block of its own).
-                    lock.lock()
-                    if pending.contains(where: { $0.hasWork }) {
-                        lock.unlock()
-                        break
-                    }
-                    live -= 1
-                    lock.unlock()
-                    return
+                    park(seen: seen)
+                    break
                 }
                 sched_yield()
             }
         }
+    }
+
+    /// Sleeps until a post after `seen`.
+    private func park(seen: Int) {
+        wakeUp.lock()
+        parked.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        while posts.load(ordering: .sequentiallyConsistent) == seen {
+            wakeUp.wait()
+        }
+        parked.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+        wakeUp.unlock()
     }
 
     private func nextJob() -> ParallelJob? {

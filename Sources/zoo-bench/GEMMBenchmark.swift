@@ -99,6 +99,8 @@ enum GEMMBenchmark {
             for t in threadCounts { references[t] = ReferenceProcess(threads: t, coreType: coreType) }
         }
         let runner = Runner(sampleSeconds: quick ? 0.01 : 0.04, rounds: rounds, best: best)
+        // Let the numpy helpers' start-up (and any BLAS threads it left spinning) die down first.
+        if !references.isEmpty { Thread.sleep(forTimeInterval: runner.settleSeconds) }
         var results: [Result] = []
         let total = configs.count * threadCounts.count
         for config in configs {

@@ -61,9 +61,18 @@ extension GEMMBenchmark {
         var settleSeconds = 0.15
 
         func measure(_ config: Config, operands: Operands, threads: Int, reference: ReferenceProcess?) -> Result {
-            // Warm-up (page faults, pooled buffers, Dispatch threads), then calibrate the repetitions.
+            // Warm-up (page faults, pooled buffers, helper threads), then calibrate the repetitions
+            // on the fastest of the calls made in a fifth of a sample. One timed call used to set
+            // them; when it shared a core with something else (a scheduler trace showed numpy's
+            // OpenBLAS worker spinning 116-145 ms after its calls), 256^3 got 10 repetitions
+            // instead of 200, and samples that short measured thread wake-ups: 0.6-0.8 of numpy
+            // in about 1 run out of 10 (24 runs out of 24 at 1.00-1.07 after the change).
             operands.multiply(threads: threads)
-            let once = seconds { operands.multiply(threads: threads) }
+            var once = Double.infinity
+            let calibrationStart = DispatchTime.now().uptimeNanoseconds
+            repeat {
+                once = min(once, seconds { operands.multiply(threads: threads) })
+            } while Double(DispatchTime.now().uptimeNanoseconds - calibrationStart) / 1e9 < sampleSeconds / 5
             let reps = max(1, min(100_000, Int(sampleSeconds / max(once, 1e-9))))
             var ours: [Double] = []
             var theirs: [Double] = []

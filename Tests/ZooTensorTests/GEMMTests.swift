@@ -4,6 +4,8 @@
 // to run the same checks through each kernel family explicitly.
 
 import Dispatch
+import Foundation
+import Synchronization
 import Testing
 
 @testable import ZooTensor
@@ -320,11 +322,40 @@ var serialPaths: [(Case, [Float], [Float], inout [Float]) -> Void] {
 
 @Test func helperThreadsNeverOutnumberWhatCallersAskFor() {
     // Thousands of jobs so short that the caller finishes each before its helper looks: an
-    // approximate idle count used to drift upward here, starting a new polling helper per lost
-    // race (three pollers for one-helper jobs were seen on 2 vCPUs, taking the caller's core).
+    // approximate count of idle helpers used to drift upward here, starting a new polling helper
+    // per lost race (three pollers for one-helper jobs were seen on 2 vCPUs).
     for _ in 0..<2000 {
         Threading.parallelFor(2, threads: 2) { _ in }
     }
-    // Other tests may run at the same time; none asks for more than this many helpers.
-    #expect(HelperPool.shared.liveBlocks <= max(Threading.maxThreads, 2) - 1)
+    // Other tests may run at the same time and ask for more helpers; the pool never starts more
+    // threads than the largest request.
+    let helpers = HelperPool.shared.helperThreads
+    #expect(helpers.started >= 1)
+    #expect(helpers.started <= helpers.largestRequest)
+}
+
+@Test func parkedHelperWakesForTheNextJob() {
+    // After a pause longer than the helpers' polling time they sleep; the next job must still get
+    // one. Each iteration waits (at most 2 s) for the other to start, so the two can only both
+    // start in time on two threads.
+    final class Rendezvous: @unchecked Sendable {
+        let arrived = Atomic<Int>(0)
+        let firstThread = Atomic<UInt>(0), secondThread = Atomic<UInt>(0)
+    }
+    Threading.parallelFor(2, threads: 2) { _ in }
+    usleep(20_000)
+    let meeting = Rendezvous()
+    Threading.parallelFor(2, threads: 2) { i in
+        if i == 0 {
+            meeting.firstThread.store(UInt(pthread_self()), ordering: .relaxed)
+        } else {
+            meeting.secondThread.store(UInt(pthread_self()), ordering: .relaxed)
+        }
+        meeting.arrived.wrappingAdd(1, ordering: .relaxed)
+        let deadline = DispatchTime.now().uptimeNanoseconds + 2_000_000_000
+        while meeting.arrived.load(ordering: .relaxed) < 2 && DispatchTime.now().uptimeNanoseconds < deadline {
+            sched_yield()
+        }
+    }
+    #expect(meeting.firstThread.load(ordering: .relaxed) != meeting.secondThread.load(ordering: .relaxed))
 }
