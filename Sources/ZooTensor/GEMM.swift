@@ -11,6 +11,7 @@ import Foundation
 /// - `op(A)` is `[m, k]`: A is stored `[m, k]` with row stride `lda`, or `[k, m]` when `transposeA`.
 /// - `op(B)` is `[k, n]`: B is stored `[k, n]` with row stride `ldb`, or `[n, k]` when `transposeB`.
 /// - `C` is `[m, n]` with row stride `ldc`. With `beta == 0`, C's old contents are ignored (NaN too).
+///   C must not overlap A or B: threads read A and B while others write C.
 ///
 /// All entry points are thread-safe: several threads may multiply at once.
 public enum GEMM {

@@ -81,7 +81,7 @@ final class GEMMParallelJob: @unchecked Sendable {
         }
     }
 
-    /// Runs the job on `threads` Dispatch workers; returns when every task is done.
+    /// Runs the job on the caller and up to `threads - 1` pool helpers; returns when every task is done.
     func run(threads: Int) {
         let workspace = GEMMWorkspacePool.shared.acquire(floats: plan.bFloats &+ threads &* plan.workerFloats)
         defer { GEMMWorkspacePool.shared.release(workspace) }

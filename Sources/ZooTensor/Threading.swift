@@ -45,7 +45,7 @@ public enum Threading {
         }
         withoutActuallyEscaping(body) { escapable in
             let job = ParallelJob(count: count, body: escapable)
-                HelperPool.shared.post(job, helpers: helpers)
+            HelperPool.shared.post(job, helpers: helpers)
             job.participate()
             job.waitAndRelease()
             HelperPool.shared.retire(job)
@@ -119,7 +119,7 @@ final class HelperPool: @unchecked Sendable {
     private var pending: [ParallelJob] = []
     /// Helper threads started (each runs `helperLoop` forever).
     private var started = 0
-    /// The most helpers one `post` has asked for.
+    /// The most helpers one `post` has asked for (after the limit).
     private var largestRequest = 0
     /// Bumped by every `post`, so that polling helpers notice new work without the lock.
     private let posts = Atomic<Int>(0)
@@ -131,7 +131,13 @@ final class HelperPool: @unchecked Sendable {
         return us * 1000
     }()
 
-    fileprivate func post(_ job: ParallelJob, helpers: Int) {
+    /// More helpers than cores would only take turns with the threads doing the work (a call
+    /// asking for 16 threads on 2 vCPUs would otherwise leave 15 helpers polling after every
+    /// job); the caller always takes part, so a job never depends on a helper starting.
+    private let helperLimit = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+
+    fileprivate func post(_ job: ParallelJob, helpers requested: Int) {
+        let helpers = min(requested, helperLimit)
         lock.lock()
         pending.append(job)
         // Started helpers are polling, parked or busy with another caller's job; either way
@@ -161,6 +167,9 @@ final class HelperPool: @unchecked Sendable {
         defer { lock.unlock() }
         return (started, largestRequest)
     }
+
+    /// Helper threads parked on the condition right now (for tests).
+    var parkedHelpers: Int { parked.load(ordering: .sequentiallyConsistent) }
 
     /// Called by the job's owner once it is complete.
     fileprivate func retire(_ job: ParallelJob) {

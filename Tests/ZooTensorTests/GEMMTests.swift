@@ -337,13 +337,18 @@ var serialPaths: [(Case, [Float], [Float], inout [Float]) -> Void] {
 @Test func parkedHelperWakesForTheNextJob() {
     // After a pause longer than the helpers' polling time they sleep; the next job must still get
     // one. Each iteration waits (at most 2 s) for the other to start, so the two can only both
-    // start in time on two threads.
+    // start in time on two threads. (On a one-core machine the pool still keeps one helper.)
     final class Rendezvous: @unchecked Sendable {
         let arrived = Atomic<Int>(0)
         let firstThread = Atomic<UInt>(0), secondThread = Atomic<UInt>(0)
     }
     Threading.parallelFor(2, threads: 2) { _ in }
-    usleep(20_000)
+    // Wait (at most 2 s) for a helper to park; other tests running at the same time may keep
+    // the helpers busy, in which case this checks the busy path instead.
+    let parkDeadline = DispatchTime.now().uptimeNanoseconds + 2_000_000_000
+    while HelperPool.shared.parkedHelpers == 0 && DispatchTime.now().uptimeNanoseconds < parkDeadline {
+        usleep(1000)
+    }
     let meeting = Rendezvous()
     Threading.parallelFor(2, threads: 2) { i in
         if i == 0 {
