@@ -103,7 +103,8 @@ private final class ParallelJob: @unchecked Sendable {
 }
 
 /// The kernels' helper threads: started on first need, never more than the largest number of
-/// helpers one call has asked for, and kept for the life of the process. After helping, a
+/// helpers one call has asked for nor more than the cores less one, and kept for the life of
+/// the process. After helping, a
 /// helper polls for new jobs for a while (`ZOO_SPIN_US`, default 1000 us), reading one atomic
 /// counter and yielding the core on every round, then parks on a condition until the next post.
 ///
