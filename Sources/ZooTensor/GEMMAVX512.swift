@@ -1,7 +1,8 @@
 // The AVX-512 variants of the block sweep in `gemmComputeBlock` and of the unpacked small-product
 // loop in `gemmSerialDirect`: the same operands (6-row A panels, 16-column B panels, packed or in
-// place), multiplied by the 6x32 zmm kernels of ZooTensorAVX512 two B panels at a time. Only reached when `pr.isa == .avx512`, which
-// `GEMM.currentInstructionSet` sets only on CPUs with AVX-512F (see GEMMInstructionSet.swift).
+// place), multiplied by the 6x32 zmm kernels of ZooTensorAVX512 two B panels at a time. Only
+// reached when `pr.isa == .avx512`, which `GEMM.currentInstructionSet` sets only on CPUs with
+// AVX-512F (see GEMMInstructionSet.swift).
 //
 // This file itself is compiled with AVX2 flags like the rest of ZooTensor: it only loops and
 // calls; every AVX-512 instruction lives behind the `avx512*` calls.

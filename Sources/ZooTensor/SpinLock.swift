@@ -10,10 +10,10 @@ import Darwin
 /// For the kernels' thread pool, where critical sections are a few instructions long.
 ///
 /// Why not `NSLock`: a contended pthread mutex sleeps in the kernel, and the thread that releases
-/// it wakes the sleeper onto its own core (Linux's wake-affine placement). On a 2-vCPU machine
-/// the two GEMM threads then shared one vCPU until the load balancer separated them: in a trace
-/// of 300 back-to-back 2-thread 256^3 products, the helper joined before the caller had finished
-/// in only 2 to 50% of them.
+/// it wakes the sleeper, often onto its own core (Linux's wake-affine placement), where it waits
+/// until the load balancer moves it. In traces of 300 back-to-back 2-thread 256^3 products on a
+/// 2-vCPU machine, the helper joined before the caller had finished in 0 to 56% of them (by
+/// run); sleeping locks were one of the causes, with the thread pool's own (see `HelperPool`).
 final class SpinLock: @unchecked Sendable {
     private let locked = Atomic<Bool>(false)
 

@@ -112,7 +112,7 @@ private final class ParallelJob: @unchecked Sendable {
 /// idle sometimes started only tens of milliseconds later (a scheduler trace showed a 33 ms
 /// sample of 2-thread 256^3 products run by the caller alone, with the other vCPU idle), and
 /// counting Dispatch blocks approximately had let extra pollers pile up (three for one-helper
-/// jobs). A parked thread here wakes on a condition signal in microseconds.
+/// jobs). A parked thread here is woken by a condition signal, with no thread-pool policy between.
 final class HelperPool: @unchecked Sendable {
     static let shared = HelperPool()
 

@@ -35,21 +35,10 @@ package func avx512KernelNarrow(
     rows: Int, wide: Bool, kc: Int, a: UnsafePointer<Float>, b0: UnsafeRawPointer, b1: UnsafeRawPointer,
     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
 ) {
-    // One constant-argument call per variant, so that each is specialised by inlining.
-    switch (rows, wide) {
-    case (1, true): avx512KernelBody(rows: 1, wide: true, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta)
-    case (2, true): avx512KernelBody(rows: 2, wide: true, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta)
-    case (3, true): avx512KernelBody(rows: 3, wide: true, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta)
-    case (4, true): avx512KernelBody(rows: 4, wide: true, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta)
-    case (5, true): avx512KernelBody(rows: 5, wide: true, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta)
-    case (6, true): avx512KernelBody(rows: 6, wide: true, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta)
-    case (1, false): avx512KernelBody(rows: 1, wide: false, kc: kc, a: a, b0: b0, b1: b0, c: c, ldc: ldc, alpha: alpha, beta: beta)
-    case (2, false): avx512KernelBody(rows: 2, wide: false, kc: kc, a: a, b0: b0, b1: b0, c: c, ldc: ldc, alpha: alpha, beta: beta)
-    case (3, false): avx512KernelBody(rows: 3, wide: false, kc: kc, a: a, b0: b0, b1: b0, c: c, ldc: ldc, alpha: alpha, beta: beta)
-    case (4, false): avx512KernelBody(rows: 4, wide: false, kc: kc, a: a, b0: b0, b1: b0, c: c, ldc: ldc, alpha: alpha, beta: beta)
-    case (5, false): avx512KernelBody(rows: 5, wide: false, kc: kc, a: a, b0: b0, b1: b0, c: c, ldc: ldc, alpha: alpha, beta: beta)
-    default: avx512KernelBody(rows: 6, wide: false, kc: kc, a: a, b0: b0, b1: b0, c: c, ldc: ldc, alpha: alpha, beta: beta)
-    }
+    // The packed layout's strides as constants: folded into every variant.
+    avx512KernelVariant(
+        rows: rows, wide: wide, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta,
+        aRowStride: 1, aDepthStride: 6, bStepBytes: 64)
 }
 
 /// A tile of `rows` (1...6) rows and 32 columns (`wide`) or 16 with operands read in place:
@@ -62,7 +51,19 @@ package func avx512KernelStrided(
     b0: UnsafeRawPointer, b1: UnsafeRawPointer, bStepBytes: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
 ) {
-    let (rs, ds, bs) = (aRowStride, aDepthStride, bStepBytes)
+    avx512KernelVariant(
+        rows: rows, wide: wide, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta,
+        aRowStride: aRowStride, aDepthStride: aDepthStride, bStepBytes: bStepBytes)
+}
+
+/// Picks the variant of `avx512KernelBody` for `rows` and `wide`: one constant-argument call per
+/// variant, so that each is specialised by inlining (and constant strides fold in too).
+@inline(__always)
+private func avx512KernelVariant(
+    rows: Int, wide: Bool, kc: Int, a: UnsafePointer<Float>, b0: UnsafeRawPointer, b1: UnsafeRawPointer,
+    c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
+    aRowStride rs: Int, aDepthStride ds: Int, bStepBytes bs: Int
+) {
     switch (rows, wide) {
     case (1, true): avx512KernelBody(rows: 1, wide: true, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta, aRowStride: rs, aDepthStride: ds, bStepBytes: bs)
     case (2, true): avx512KernelBody(rows: 2, wide: true, kc: kc, a: a, b0: b0, b1: b1, c: c, ldc: ldc, alpha: alpha, beta: beta, aRowStride: rs, aDepthStride: ds, bStepBytes: bs)
