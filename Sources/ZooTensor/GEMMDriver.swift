@@ -16,11 +16,15 @@ struct GEMMProblem {
     var isa: GEMMInstructionSet = GEMM.currentInstructionSet
 }
 
-/// Cache blocking sizes. On Zen 3 (PERF.md) KC 384 beat 256 by ~10%; on a Xeon VM (2 MB L2)
-/// KC 256..512, MC 72..144 and NC 2048..4096 were all within noise of each other.
+/// Cache blocking sizes. KC fixes where partial sums meet C, so it fixes the rounding: one value
+/// for every instruction set keeps AVX-512 and AVX2 machines bit-identical. On the Xeon VM of the
+/// README's Performance section, KC 768 (2048 deep = 3 slices of 683) beat 384 (6 of 342) by 2-4%
+/// with the AVX-512 kernels on two threads from 1024^3 up, fewer passes over C being what
+/// counts; with AVX2 the two were equal there. On Zen 3 (PERF.md) 384 beat 256 by ~10%; 768 was
+/// not measured on Zen. MC 72..144 and NC 2048..4096 were within noise of each other.
 /// `ZOO_GEMM_KC`, `ZOO_GEMM_MC`, `ZOO_GEMM_NC` override them, for tuning experiments only.
 enum GEMMBlocking {
-    static let kc: Int = env("ZOO_GEMM_KC", 384)
+    static let kc: Int = env("ZOO_GEMM_KC", 768)
     static let mc: Int = gemmRoundUp(env("ZOO_GEMM_MC", 144), gemmMR)
     static let nc: Int = gemmRoundUp(env("ZOO_GEMM_NC", 2048), gemmNR)
     /// Products whose op(A) and op(B) together hold at most this many floats (and k <= kc)
@@ -34,7 +38,7 @@ enum GEMMBlocking {
 }
 
 /// Block sizes for one problem: the cache limits, evened out so that no block is a sliver
-/// (k = 400 becomes 2 x 200, not 384 + 16).
+/// (k = 800 becomes 2 x 400, not 768 + 32).
 struct GEMMPlan {
     let kc: Int, nc: Int, mc: Int
     /// Floats of workspace for the packed B block.

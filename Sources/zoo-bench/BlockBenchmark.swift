@@ -13,7 +13,8 @@ enum BlockBenchmark {
             usage: zoo-bench block [--json] [--repeats N] [--threads 1,2]
             Times forward+backward of a pre-LN transformer block (batch 32, 50 tokens, width 256,
             4 heads, QuickGELU MLP), median of N repeats, and PyTorch's time for the same block
-            when python3 can import torch (otherwise the reference column is empty).
+            when python3 can import torch (otherwise the reference column is empty). On one
+            thread both run pinned to the same CPU (Linux).
             """)
             return 0
         }
@@ -25,12 +26,15 @@ enum BlockBenchmark {
         }
         let shape = Shape()
         var rows: [(threads: Int, milliseconds: Double, reference: Double?)] = []
+        // One-thread timings, ours and PyTorch's, run on the same CPU (see CPUPinning.swift).
+        let oneThreadCPU = CPUPinning.currentCPU()
         for threads in threadCounts {
             Threading.maxThreads = threads
+            let cpu = threads == 1 ? oneThreadCPU : nil
             log("block: timing the zoo on \(threads) thread(s)…")
-            let ours = timeZoo(shape, repeats: repeats)
+            let ours = CPUPinning.whilePinned(to: cpu) { timeZoo(shape, repeats: repeats) }
             log("block: timing PyTorch on \(threads) thread(s)…")
-            let reference = timeTorch(shape, repeats: repeats, threads: threads)
+            let reference = timeTorch(shape, repeats: repeats, threads: threads, cpu: cpu)
             rows.append((threads, ours, reference))
         }
         if json {
@@ -71,9 +75,10 @@ enum BlockBenchmark {
     }
 
     /// PyTorch's median milliseconds for the same block, or nil when torch is unavailable.
-    static func timeTorch(_ shape: Shape, repeats: Int, threads: Int) -> Double? {
+    static func timeTorch(_ shape: Shape, repeats: Int, threads: Int, cpu: Int?) -> Double? {
         let script = """
-        import sys, time
+        import os, sys, time
+        if \(cpu.map { String($0) } ?? "None") is not None: os.sched_setaffinity(0, {\(cpu.map { String($0) } ?? "0")})
         try:
             import torch
         except Exception:

@@ -14,6 +14,8 @@ enum GEMMBenchmark {
           in modes NN, NT (B stored [n,k]) and TN (A stored [k,m]), plus batched attention
           products (human output only). numpy runs in a python3 helper per thread count
           (scripts/gemm_reference.py), with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset.
+          One-thread entries pin zoo's timing thread and numpy's helper to the same CPU (Linux),
+          so both samples of a pair see the same core.
 
           --json                  one JSON array {m,n,k,mode,threads,gflops,reference_gflops} on stdout
           --quick                 a reduced set, for smoke tests
@@ -94,9 +96,13 @@ enum GEMMBenchmark {
 
         let configs = shapes ?? (quick ? quickConfigs() : fullConfigs())
         log("zoo-bench gemm: zoo kernels \(isaDescription)")
+        // One-thread entries run pinned to the CPU we start on, numpy's helper too (CPUPinning.swift).
+        let oneThreadCPU = CPUPinning.currentCPU()
         var references: [Int: ReferenceProcess] = [:]
         if useReference {
-            for t in threadCounts { references[t] = ReferenceProcess(threads: t, coreType: coreType) }
+            for t in threadCounts {
+                references[t] = ReferenceProcess(threads: t, coreType: coreType, cpu: t == 1 ? oneThreadCPU : nil)
+            }
         }
         let runner = Runner(sampleSeconds: quick ? 0.01 : 0.04, rounds: rounds, best: best)
         // Let the numpy helpers' start-up (and any BLAS threads it left spinning) die down first.
@@ -109,7 +115,9 @@ enum GEMMBenchmark {
             for t in threadCounts {
                 let label = "\(config.batch > 1 ? "\(config.batch)x " : "")\(config.m)x\(config.n)x\(config.k) \(config.mode) threads=\(t)"
                 log("[\(results.count + 1)/\(total)] \(label)")
-                results.append(runner.measure(config, operands: operands, threads: t, reference: references[t]))
+                results.append(CPUPinning.whilePinned(to: t == 1 ? oneThreadCPU : nil) {
+                    runner.measure(config, operands: operands, threads: t, reference: references[t])
+                })
             }
         }
         let referenceInfo = references.values.first?.info

@@ -11,7 +11,8 @@ import Darwin
 /// One process per BLAS thread count: the count is fixed through the child's environment, which
 /// works for any BLAS numpy may be built with. `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` are
 /// removed from the child's environment (they can pin OpenBLAS to a slower kernel on this
-/// machine kind) unless `coreType` asks for a specific kernel.
+/// machine kind) unless `coreType` asks for a specific kernel. With `cpu`, the helper pins itself
+/// to that CPU before loading numpy (see CPUPinning.swift).
 final class ReferenceProcess {
     /// The helper's self-description (numpy version, BLAS, OpenBLAS core), as JSON text.
     private(set) var info = ""
@@ -23,7 +24,7 @@ final class ReferenceProcess {
 
     /// Starts the helper, or returns nil (with the reason on stderr) when python3, numpy or the
     /// script is missing.
-    init?(threads: Int, coreType: String?) {
+    init?(threads: Int, coreType: String?, cpu: Int? = nil) {
         guard let script = ReferenceProcess.findScript() else {
             log("reference: scripts/gemm_reference.py not found; numpy columns stay empty")
             return nil
@@ -33,6 +34,7 @@ final class ReferenceProcess {
         env["OPENBLAS_CORETYPE"] = nil
         env["OPENBLAS_L2_SIZE"] = nil
         if let coreType { env["OPENBLAS_CORETYPE"] = coreType }
+        env["ZOO_REFERENCE_CPU"] = cpu.map { String($0) }
         for name in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"] {
             env[name] = String(threads)
         }
