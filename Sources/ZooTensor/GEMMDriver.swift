@@ -2,7 +2,9 @@ import Foundation
 
 // The blocked GEMM loops (Goto/BLIS order): for each NC-column block of C and each KC-deep slice,
 // pack that slice of op(B) once, then for each MC-row block pack op(A) and sweep the micro-kernel
-// over it — B micro-panels stay in L1, the A block in L2, the packed B block in L2/L3.
+// over it — the A block in L2, the packed B block in L2/L3, and each B micro-panel reused from
+// L1/L2 by every A panel of the block (at the full depth of 768, a 6x32 tile's two B panels,
+// 96 KB, no longer fit L1: fewer passes over C measured faster nonetheless, see GEMMBlocking).
 
 /// One GEMM call's operands, passed by value to the loops below.
 struct GEMMProblem {
