@@ -76,9 +76,10 @@ enum BlockBenchmark {
 
     /// PyTorch's median milliseconds for the same block, or nil when torch is unavailable.
     static func timeTorch(_ shape: Shape, repeats: Int, threads: Int, cpu: Int?) -> Double? {
+        let pin = cpu.map { "os.sched_setaffinity(0, {\($0)})" } ?? "pass"
         let script = """
         import os, sys, time
-        if \(cpu.map { String($0) } ?? "None") is not None: os.sched_setaffinity(0, {\(cpu.map { String($0) } ?? "0")})
+        \(pin)
         try:
             import torch
         except Exception:
