@@ -19,19 +19,27 @@ extension Tensor {
         let result = Tensor(uninitializedShape: outputShape)
         let pa = a.storage.pointer, pb = b.storage.pointer, out = result.storage.pointer
         let n = result.count
+        // Each output element is written once from its inputs: large outputs are split across
+        // threads with the same bits as one pass.
         if a.count == n && b.count == n {
-            for i in 0..<n { out[i] = Kernel.apply(pa[i], pb[i]) }
+            Threading.parallelChunks(n, grain: Tensor.elementwiseGrain) { range in
+                for i in range { out[i] = Kernel.apply(pa[i], pb[i]) }
+            }
         } else if b.count == 1 && a.count == n {
             let scalar = pb[0]
-            for i in 0..<n { out[i] = Kernel.apply(pa[i], scalar) }
+            Threading.parallelChunks(n, grain: Tensor.elementwiseGrain) { range in
+                for i in range { out[i] = Kernel.apply(pa[i], scalar) }
+            }
         } else if a.count == 1 && b.count == n {
             let scalar = pa[0]
-            for i in 0..<n { out[i] = Kernel.apply(scalar, pb[i]) }
+            Threading.parallelChunks(n, grain: Tensor.elementwiseGrain) { range in
+                for i in range { out[i] = Kernel.apply(scalar, pb[i]) }
+            }
         } else {
             let strides = [Broadcasting.strides(of: outputShape, in: outputShape),
                            Broadcasting.strides(of: a.shape, in: outputShape),
                            Broadcasting.strides(of: b.shape, in: outputShape)]
-            Broadcasting.forEachRow(outputShape: outputShape, operandStrides: strides) { offsets, length, inner in
+            Broadcasting.forEachRowInParallel(outputShape: outputShape, operandStrides: strides) { offsets, length, inner in
                 let o = out + offsets[0], x = pa + offsets[1], y = pb + offsets[2]
                 switch (inner[1], inner[2]) {
                 case (1, 1): for i in 0..<length { o[i] = Kernel.apply(x[i], y[i]) }

@@ -33,8 +33,37 @@ enum Broadcasting {
         outputShape: [Int], operandStrides: [[Int]],
         _ body: (_ offsets: UnsafeBufferPointer<Int>, _ length: Int, _ innerStrides: UnsafeBufferPointer<Int>) -> Void
     ) {
+        guard let rows = RowWalk(outputShape: outputShape, operandStrides: operandStrides) else { return }
+        rows.walk(0..<rows.count, body)
+    }
+
+    /// `forEachRow` for ops that write each output element once and read only their inputs
+    /// (element-wise maps, copies): large shapes are split into runs of whole rows across
+    /// threads (`Threading.parallelChunks`), so the result is the same at any thread count.
+    /// `body` must be safe to call concurrently for different rows.
+    static func forEachRowInParallel(
+        outputShape: [Int], operandStrides: [[Int]],
+        _ body: (_ offsets: UnsafeBufferPointer<Int>, _ length: Int, _ innerStrides: UnsafeBufferPointer<Int>) -> Void
+    ) {
+        guard let rows = RowWalk(outputShape: outputShape, operandStrides: operandStrides) else { return }
+        let grain = Swift.max(1, Tensor.elementwiseGrain / Swift.max(rows.length, 1))
+        Threading.parallelChunks(rows.count, grain: grain, alignment: 1) { range in rows.walk(range, body) }
+    }
+}
+
+/// The rows of a broadcast iteration: size-1 dimensions dropped, dimensions that are contiguous
+/// for every operand merged, the innermost one the row.
+private struct RowWalk {
+    /// Sizes of the outer (row-indexing) dimensions, then the row length last.
+    let sizes: [Int]
+    /// Per operand, its stride in each dimension of `sizes`.
+    let strides: [[Int]]
+    /// Number of rows and elements per row.
+    let count: Int, length: Int
+
+    init?(outputShape: [Int], operandStrides: [[Int]]) {
+        if outputShape.contains(0) { return nil }
         let operandCount = operandStrides.count
-        // Drop size-1 dimensions and merge dimensions that are contiguous for every operand.
         var sizes: [Int] = []
         var strides: [[Int]] = Array(repeating: [], count: operandCount)
         for d in 0..<outputShape.count where outputShape[d] != 1 {
@@ -47,15 +76,35 @@ enum Broadcasting {
                 for k in 0..<operandCount { strides[k].append(operandStrides[k][d]) }
             }
         }
-        if outputShape.contains(0) { return }
         if sizes.isEmpty { sizes = [1]; for k in 0..<operandCount { strides[k] = [0] } }
+        self.sizes = sizes
+        self.strides = strides
+        length = sizes[sizes.count - 1]
+        count = sizes.dropLast().reduce(1, *)
+    }
+
+    /// Calls `body` for rows `range` (row-major order over the outer dimensions).
+    func walk(
+        _ range: Range<Int>,
+        _ body: (_ offsets: UnsafeBufferPointer<Int>, _ length: Int, _ innerStrides: UnsafeBufferPointer<Int>) -> Void
+    ) {
+        if range.isEmpty { return }
+        let operandCount = strides.count
         let inner = sizes.count - 1
         let innerStrides = (0..<operandCount).map { strides[$0][inner] }
-        var offsets = [Int](repeating: 0, count: operandCount)
+        // The outer counter of the first row, like an odometer reading, and its offsets.
         var counter = [Int](repeating: 0, count: inner)
+        var remainder = range.lowerBound
+        var d = inner - 1
+        while d >= 0 {
+            counter[d] = remainder % sizes[d]
+            remainder /= sizes[d]
+            d -= 1
+        }
+        var offsets = (0..<operandCount).map { k in (0..<inner).reduce(0) { $0 + counter[$1] * strides[k][$1] } }
         innerStrides.withUnsafeBufferPointer { innerBuffer in
-            while true {
-                offsets.withUnsafeBufferPointer { body($0, sizes[inner], innerBuffer) }
+            for _ in range {
+                offsets.withUnsafeBufferPointer { body($0, length, innerBuffer) }
                 // Advance the outer counter like an odometer.
                 var d = inner - 1
                 while d >= 0 {
@@ -66,7 +115,6 @@ enum Broadcasting {
                     counter[d] = 0
                     d -= 1
                 }
-                if d < 0 { return }
             }
         }
     }
@@ -110,7 +158,7 @@ extension Tensor {
         let result = Tensor(uninitializedShape: target)
         let source = storage.pointer, destination = result.storage.pointer
         let strides = [Broadcasting.strides(of: target, in: target), Broadcasting.strides(of: shape, in: target)]
-        Broadcasting.forEachRow(outputShape: target, operandStrides: strides) { offsets, length, inner in
+        Broadcasting.forEachRowInParallel(outputShape: target, operandStrides: strides) { offsets, length, inner in
             let d = destination + offsets[0], s = source + offsets[1]
             let ds = inner[0], ss = inner[1]
             for i in 0..<length { d[i &* ds] = s[i &* ss] }

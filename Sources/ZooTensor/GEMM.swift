@@ -21,7 +21,7 @@ public enum GEMM {
 
     /// `C = alpha * op(A) * op(B) + beta * C` (see the type's documentation for the layouts).
     ///
-    /// - `threads`: the most threads to use; `nil` means `Threading.maxThreads`. Small products
+    /// - `threads`: the most threads to use; `nil` means `Threading.currentThreads`. Small products
     ///   use fewer threads than allowed. `k == 0` (or `alpha == 0`) yields `C = beta * C`.
     public static func multiply(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
@@ -40,7 +40,7 @@ public enum GEMM {
         let pr = GEMMProblem(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, beta: beta,
             a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
-        run(pr, threads: max(1, threads ?? Threading.maxThreads), minFlopsPerThread: minFlopsPerThread)
+        run(pr, threads: max(1, threads ?? Threading.currentThreads), minFlopsPerThread: minFlopsPerThread)
     }
 
     /// Runs one non-degenerate product on up to `threads` threads, fewer when it is small.
@@ -79,7 +79,7 @@ public enum GEMM {
             a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
         runBatched(
             pr, batch: batch, strideA: strideA, strideB: strideB, strideC: strideC,
-            threads: max(1, threads ?? Threading.maxThreads), minFlopsPerThread: minFlopsPerThread)
+            threads: max(1, threads ?? Threading.currentThreads), minFlopsPerThread: minFlopsPerThread)
     }
 
     /// `batch` non-degenerate products: across the batch when each is small, else one by one.

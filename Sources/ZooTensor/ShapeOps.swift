@@ -28,8 +28,9 @@ extension Tensor {
         // Walk the output contiguously, reading the input through permuted strides.
         let readStrides = order.map { shape[$0] == 1 ? 0 : inputStrides[$0] }
         let source = storage.pointer, destination = result.storage.pointer
-        Broadcasting.forEachRow(outputShape: newShape,
-                                operandStrides: [Broadcasting.strides(of: newShape, in: newShape), readStrides]) { offsets, length, inner in
+        Broadcasting.forEachRowInParallel(
+            outputShape: newShape, operandStrides: [Broadcasting.strides(of: newShape, in: newShape), readStrides]
+        ) { offsets, length, inner in
             let d = destination + offsets[0], s = source + offsets[1]
             let ds = inner[0], ss = inner[1]
             if ds == 1 && ss == 1 {

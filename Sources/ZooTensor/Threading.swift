@@ -19,7 +19,7 @@ public enum Threading {
     }()
 
     /// Runs `body(i)` for `i in 0..<count`, each exactly once, on the calling thread plus up to
-    /// `min(count, maxThreads) - 1` helper threads (see `HelperPool`); inline when count is 1.
+    /// `min(count, currentThreads) - 1` helper threads (see `HelperPool`); inline when count is 1.
     ///
     /// Iterations are claimed one at a time, and the caller claims too: a worker that starts late
     /// (a busy machine) just finds less to do, and the call returns as soon as every iteration is
@@ -29,7 +29,43 @@ public enum Threading {
     /// ~50 us late when idle and often not at all when the other vCPU was busy; waking a parked
     /// thread costs ~30 us; a spinning one joins in about a microsecond.
     public static func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-        parallelFor(count, threads: maxThreads, body)
+        parallelFor(count, threads: currentThreads, body)
+    }
+
+    /// Within `withThreads(_:_:)`, the thread count that replaces `maxThreads` for kernels and
+    /// element-wise ops on this task (or thread).
+    @TaskLocal static var scopedThreads: Int?
+
+    /// The thread count kernels use now: `maxThreads`, unless a `withThreads` scope says otherwise.
+    public static var currentThreads: Int { max(1, scopedThreads ?? maxThreads) }
+
+    /// Runs `body` with kernels and element-wise ops using at most `threads` threads, without
+    /// touching the process-wide `maxThreads` (other tasks keep theirs). Every op gives the same
+    /// bits at any thread count; this changes only speed.
+    public static func withThreads<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
+        try $scopedThreads.withValue(max(1, threads), operation: body)
+    }
+
+    /// Runs `body` over contiguous chunks covering `0..<count`, in parallel on `currentThreads`
+    /// when there is enough work: chunks of at least `grain` items (an element-wise op pays for
+    /// waking a helper only above some tens of microseconds of work), at most four per thread so
+    /// that a late helper leaves its share to the caller, boundaries at multiples of `alignment`
+    /// (SIMD lanes see the same groups of elements as in one pass). Each item belongs to exactly
+    /// one chunk, so an op whose items are independent gives the same bits at any thread count.
+    static func parallelChunks(_ count: Int, grain: Int, alignment: Int = 16, _ body: (Range<Int>) -> Void) {
+        let threads = currentThreads
+        let chunks = threads > 1 ? min(4 &* threads, count / Swift.max(grain, 1)) : 1
+        if chunks <= 1 {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        let size = (count + chunks - 1) / chunks
+        let aligned = (size + alignment - 1) / alignment * alignment
+        let pieces = (count + aligned - 1) / aligned
+        parallelFor(pieces, threads: threads) { piece in
+            let start = piece &* aligned
+            body(start..<Swift.min(count, start &+ aligned))
+        }
     }
 
     /// `parallelFor` on up to `threads` threads, whatever `maxThreads` says (GEMM's `threads:`).
@@ -221,4 +257,11 @@ final class HelperPool: @unchecked Sendable {
 public struct UncheckedSendable<Value>: @unchecked Sendable {
     public let value: Value
     public init(_ value: Value) { self.value = value }
+}
+
+extension Tensor {
+    /// Elements per chunk below which an element-wise op stays on one thread: 32K floats
+    /// (128 KB) take some tens of microseconds, against about a microsecond to hand a chunk to a
+    /// helper that is polling and ~30 us to wake a parked one.
+    static let elementwiseGrain = 32_768
 }

@@ -13,21 +13,27 @@ protocol LaneGradientKernel {
 }
 
 extension Tensor {
-    /// f over all elements, eight at a time; the tail is padded with zeros.
+    /// f over all elements, eight at a time; the tail is padded with zeros. Large tensors are
+    /// split across threads in chunks of whole 16-element groups (same bits at any thread count).
     func mapLanes<Kernel: LaneKernel>(_: Kernel.Type) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
-        let source = UnsafeRawPointer(storage.pointer), destination = UnsafeMutableRawPointer(result.storage.pointer)
-        var i = 0
-        while i &+ 8 <= count {
-            let v = source.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-            destination.storeBytes(of: Kernel.apply(v), toByteOffset: i &* 4, as: SIMD8<Float>.self)
-            i &+= 8
-        }
-        if i < count {
-            var tail = SIMD8<Float>(repeating: 0)
-            for j in 0..<(count - i) { tail[j] = storage.pointer[i + j] }
-            let mapped = Kernel.apply(tail)
-            for j in 0..<(count - i) { result.storage.pointer[i + j] = mapped[j] }
+        let source = storage.pointer, destination = result.storage.pointer
+        Threading.parallelChunks(count, grain: Tensor.elementwiseGrain) { range in
+            let input = UnsafeRawPointer(source + range.lowerBound)
+            let output = UnsafeMutableRawPointer(destination + range.lowerBound)
+            let n = range.count
+            var i = 0
+            while i &+ 8 <= n {
+                let v = input.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
+                output.storeBytes(of: Kernel.apply(v), toByteOffset: i &* 4, as: SIMD8<Float>.self)
+                i &+= 8
+            }
+            if i < n {
+                var tail = SIMD8<Float>(repeating: 0)
+                for j in 0..<(n &- i) { tail[j] = input.load(fromByteOffset: (i &+ j) &* 4, as: Float.self) }
+                let mapped = Kernel.apply(tail)
+                for j in 0..<(n &- i) { output.storeBytes(of: mapped[j], toByteOffset: (i &+ j) &* 4, as: Float.self) }
+            }
         }
         return result
     }
@@ -37,20 +43,23 @@ extension Tensor {
         let result = Tensor(uninitializedShape: shape)
         let px = storage.pointer, py = output.storage.pointer, pg = outputGradient.storage.pointer
         let out = result.storage.pointer
-        var i = 0
         func load(_ p: UnsafeMutablePointer<Float>, _ at: Int) -> SIMD8<Float> {
             UnsafeRawPointer(p).loadUnaligned(fromByteOffset: at &* 4, as: SIMD8<Float>.self)
         }
-        while i &+ 8 <= count {
-            let value = Kernel.apply(x: load(px, i), y: load(py, i), g: load(pg, i))
-            UnsafeMutableRawPointer(out).storeBytes(of: value, toByteOffset: i &* 4, as: SIMD8<Float>.self)
-            i &+= 8
-        }
-        if i < count {
-            var x = SIMD8<Float>(repeating: 0), y = x, g = x
-            for j in 0..<(count - i) { x[j] = px[i + j]; y[j] = py[i + j]; g[j] = pg[i + j] }
-            let value = Kernel.apply(x: x, y: y, g: g)
-            for j in 0..<(count - i) { out[i + j] = value[j] }
+        Threading.parallelChunks(count, grain: Tensor.elementwiseGrain) { range in
+            var i = range.lowerBound
+            let end = range.upperBound
+            while i &+ 8 <= end {
+                let value = Kernel.apply(x: load(px, i), y: load(py, i), g: load(pg, i))
+                UnsafeMutableRawPointer(out).storeBytes(of: value, toByteOffset: i &* 4, as: SIMD8<Float>.self)
+                i &+= 8
+            }
+            if i < end {
+                var x = SIMD8<Float>(repeating: 0), y = x, g = x
+                for j in 0..<(end &- i) { x[j] = px[i &+ j]; y[j] = py[i &+ j]; g[j] = pg[i &+ j] }
+                let value = Kernel.apply(x: x, y: y, g: g)
+                for j in 0..<(end &- i) { out[i &+ j] = value[j] }
+            }
         }
         return result
     }
