@@ -120,7 +120,9 @@ extension Tensor {
     func affine(scale: Float, shift: Float) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
         let source = storage.pointer, destination = result.storage.pointer
-        for i in 0..<count { destination[i] = source[i] * scale + shift }
+        Threading.parallelChunks(count, grain: Tensor.elementwiseGrain) { range in
+            for i in range { destination[i] = source[i] * scale + shift }
+        }
         return result
     }
 }

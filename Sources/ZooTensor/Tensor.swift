@@ -68,7 +68,10 @@ public final class Tensor {
     /// A tensor of `shape` filled with `value`.
     public convenience init(repeating value: Float, shape: [Int]) {
         let storage = TensorStorage(count: shape.reduce(1, *))
-        storage.pointer.initialize(repeating: value, count: storage.count)
+        let pointer = storage.pointer
+        Threading.parallelChunks(storage.count, grain: Tensor.elementwiseGrain) { range in
+            (pointer + range.lowerBound).initialize(repeating: value, count: range.count)
+        }
         self.init(shape: shape, storage: storage)
     }
 

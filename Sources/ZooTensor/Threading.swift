@@ -53,7 +53,8 @@ public enum Threading {
     /// (SIMD lanes see the same groups of elements as in one pass). Each item belongs to exactly
     /// one chunk, so an op whose items are independent gives the same bits at any thread count.
     static func parallelChunks(_ count: Int, grain: Int, alignment: Int = 16, _ body: (Range<Int>) -> Void) {
-        let threads = currentThreads
+        // Small counts (most calls) return before the task-local lookup in `currentThreads`.
+        let threads = count < 2 &* grain ? 1 : currentThreads
         let chunks = threads > 1 ? min(4 &* threads, count / Swift.max(grain, 1)) : 1
         if chunks <= 1 {
             if count > 0 { body(0..<count) }

@@ -69,7 +69,7 @@ struct ParallelElementwiseTests {
         expectSameBitsOnAnyThreadCount { outputAndGradients([x]) { $0[0].quickGELU() } }
     }
 
-    @Test("add, multiply and divide: same shapes, a broadcast bias, a scalar")
+    @Test("add, multiply and divide: same shapes, a broadcast bias, a scalar, scalar minus tensor")
     func broadcastArithmetic() {
         let a = Tensor.randomUniform([3, 233, 201], low: -1, high: 1, seed: 2)
         let b = Tensor.randomUniform([3, 233, 201], low: 0.5, high: 2, seed: 3)
@@ -78,7 +78,7 @@ struct ParallelElementwiseTests {
         let scalar = Tensor.randomUniform([1], low: 0.5, high: 2, seed: 6)
         expectSameBitsOnAnyThreadCount {
             outputAndGradients([a, b, bias, column, scalar]) { t in
-                (t[0] * t[1] + t[2]) / t[3] - t[4] * t[0]
+                (t[0] * t[1] + t[2]) / t[3] - t[4] * t[0] + (1.5 - t[1])
             }
         }
     }
