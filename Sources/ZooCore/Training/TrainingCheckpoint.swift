@@ -39,7 +39,10 @@ enum TrainingCheckpoint {
 
     /// Writes model, optimizer and loss tensors plus `state`, atomically (temp file, fsync, rename).
     static func save(to url: URL, state: TrainerState, model: Module, optimizer: any Optimizer, losses: [(String, Module)]) throws {
-        let metadata = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        // Sorted keys: the same run writes the same bytes (dictionary order differs per process).
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let metadata = String(decoding: try encoder.encode(state), as: UTF8.self)
         var writer = SafetensorsWriter(metadata: [metadataKey: metadata])
         func add(_ prefix: String, _ tensors: [String: Tensor]) throws {
             for (key, tensor) in tensors {
