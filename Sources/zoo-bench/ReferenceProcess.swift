@@ -1,11 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A long-lived `python3 scripts/gemm_reference.py` child that times numpy matmuls on request.
 ///
 /// One process per BLAS thread count: the count is fixed through the child's environment, which
@@ -17,10 +11,7 @@ final class ReferenceProcess {
     /// The helper's self-description (numpy version, BLAS, OpenBLAS core), as JSON text.
     private(set) var info = ""
     let threads: Int
-    private let process: Process
-    private let input: FileHandle
-    private let outputFD: Int32
-    private var buffer: [UInt8] = []
+    private let helper: PythonHelper
 
     /// Starts the helper, or returns nil (with the reason on stderr) when python3, numpy or the
     /// script is missing.
@@ -30,63 +21,31 @@ final class ReferenceProcess {
             return nil
         }
         self.threads = threads
-        var env = ProcessInfo.processInfo.environment
-        env["OPENBLAS_CORETYPE"] = nil
-        env["OPENBLAS_L2_SIZE"] = nil
-        if let coreType { env["OPENBLAS_CORETYPE"] = coreType }
-        env["ZOO_REFERENCE_CPU"] = cpu.map { String($0) }
+        var environment: [String: String?] = [
+            "OPENBLAS_CORETYPE": coreType, "OPENBLAS_L2_SIZE": nil, "ZOO_REFERENCE_CPU": cpu.map { String($0) },
+        ]
         for name in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"] {
-            env[name] = String(threads)
+            environment[name] = String(threads)
         }
-        let toChild = Pipe(), fromChild = Pipe()
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script]
-        process.environment = env
-        process.standardInput = toChild
-        process.standardOutput = fromChild
-        do { try process.run() } catch {
-            log("reference: cannot start python3 (\(error)); numpy columns stay empty")
+        guard let helper = PythonHelper(arguments: [script], environment: environment) else {
+            log("reference: cannot start python3; numpy columns stay empty")
             return nil
         }
-        input = toChild.fileHandleForWriting
-        outputFD = fromChild.fileHandleForReading.fileDescriptor
-        guard let first = readLine(), first.hasPrefix("ready ") else {
+        guard let first = helper.readLine(), first.hasPrefix("ready ") else {
             log("reference: numpy unavailable; numpy columns stay empty")
-            process.terminate()
+            helper.terminate()
             return nil
         }
+        self.helper = helper
         info = String(first.dropFirst(6))
-    }
-
-    deinit {
-        if process.isRunning {
-            try? input.write(contentsOf: Data("quit\n".utf8))
-            process.waitUntilExit()
-        }
     }
 
     /// Mean seconds per numpy matmul of the given shape, over `reps` back-to-back calls.
     func time(m: Int, n: Int, k: Int, mode: String, batch: Int, reps: Int) -> Double? {
-        do {
-            try input.write(contentsOf: Data("time \(m) \(n) \(k) \(mode) \(batch) \(reps)\n".utf8))
-        } catch { return nil }
-        guard let line = readLine(), line.hasPrefix("ok "), let s = Double(line.dropFirst(3)) else { return nil }
-        return s
-    }
-
-    private func readLine() -> String? {
-        while true {
-            if let nl = buffer.firstIndex(of: 10) {
-                let line = String(decoding: buffer[..<nl], as: UTF8.self)
-                buffer.removeSubrange(...nl)
-                return line
-            }
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            let got = chunk.withUnsafeMutableBytes { read(outputFD, $0.baseAddress, 4096) }
-            if got <= 0 { return nil }
-            buffer.append(contentsOf: chunk[..<got])
-        }
+        guard let line = helper.request("time \(m) \(n) \(k) \(mode) \(batch) \(reps)"), line.hasPrefix("ok "),
+            let seconds = Double(line.dropFirst(3))
+        else { return nil }
+        return seconds
     }
 
     /// The script next to this source file's package (any working directory), else ./scripts.
