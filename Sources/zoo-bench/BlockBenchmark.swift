@@ -2,7 +2,7 @@
 // time for the same block measured in the same run when `import torch` works. Samples alternate
 // (zoo, PyTorch, zoo, ...) like `zoo-bench gemm`'s: this VM has slow spells seconds long, and a
 // ratio of two separately timed runs mixed one side's quiet spell with the other's busy one
-// (2-thread ratios 0.75-1.24 in six runs of the earlier one-shot design).
+// (2-thread ratios 0.75-1.36 in six runs of the earlier one-shot design).
 import Foundation
 import ZooNN
 import ZooTensor
