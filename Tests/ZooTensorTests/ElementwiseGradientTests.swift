@@ -98,7 +98,7 @@ struct ElementwiseGradientTests {
         let x = Tensor([-200, -90, -60, 0, 60], shape: [5], requiresGrad: true)
         let sigmoid = x.sigmoid().scalars
         #expect(sigmoid[0] == 0 && sigmoid[1] == 0 && sigmoid[2].isNormal && sigmoid[3] == 0.5 && sigmoid[4] == 1)
-        try x.quickGELU().sum().backward()
+        x.quickGELU().sum().backward()
         let gradient = try #require(x.grad).scalars
         #expect(!gradient.contains { $0.isSubnormal })
         #expect(gradient[0] == 0 && gradient[4] == 1)
