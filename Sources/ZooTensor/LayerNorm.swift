@@ -16,7 +16,7 @@ extension Tensor {
         // Rows are independent: large inputs are split across threads by rows (same bits).
         let rowGrain = Swift.max(1, Tensor.elementwiseGrain / Swift.max(width, 1))
         let inverseDeviations = [Float](unsafeUninitializedCapacity: rows) { inverses, initialized in
-            let inverseOf = inverses.baseAddress!
+            guard let inverseOf = inverses.baseAddress else { return }   // no rows
             Threading.parallelChunks(rows, grain: rowGrain, alignment: 1) { range in
                 for r in range {
                     let row = x + r * width

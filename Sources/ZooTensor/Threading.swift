@@ -33,7 +33,8 @@ public enum Threading {
     }
 
     /// Within `withThreads(_:_:)`, the thread count that replaces `maxThreads` for kernels and
-    /// element-wise ops on this task (or thread).
+    /// element-wise ops on this task (or thread). Helper threads do not see it: an op nested in a
+    /// parallel body uses `maxThreads` (a matter of speed only, never of results).
     @TaskLocal static var scopedThreads: Int?
 
     /// The thread count kernels use now: `maxThreads`, unless a `withThreads` scope says otherwise.
@@ -47,8 +48,9 @@ public enum Threading {
     }
 
     /// Runs `body` over contiguous chunks covering `0..<count`, in parallel on `currentThreads`
-    /// when there is enough work: chunks of at least `grain` items (an element-wise op pays for
-    /// waking a helper only above some tens of microseconds of work), at most four per thread so
+    /// when there is enough work: split only when `count` is at least twice `grain`, into at most
+    /// `count / grain` chunks of equal size but the last (an element-wise op pays for waking a
+    /// helper only above some tens of microseconds of work), at most four per thread so
     /// that a late helper leaves its share to the caller, boundaries at multiples of `alignment`
     /// (SIMD lanes see the same groups of elements as in one pass). Each item belongs to exactly
     /// one chunk, so an op whose items are independent gives the same bits at any thread count.

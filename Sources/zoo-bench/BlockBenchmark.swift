@@ -133,7 +133,8 @@ enum BlockBenchmark {
         private let helper: PythonHelper
 
         init?(_ shape: Shape, threads: Int, cpu: Int?) {
-            let pin = cpu.map { "os.sched_setaffinity(0, {\($0)})" } ?? "pass"
+            // A failed pin leaves PyTorch unpinned rather than ending the helper.
+            let pin = cpu.map { "try: os.sched_setaffinity(0, {\($0)})\nexcept OSError: pass" } ?? "pass"
             let script = """
             import os, sys, time
             \(pin)

@@ -5,10 +5,11 @@
 // run, pinned to either CPU). The scheduler keeps a thread where it last ran, so in a one-thread
 // run the zoo and the numpy helper often sat on different vCPUs and one side was slow for the
 // whole run: ratios 0.63-1.39 over twelve runs of 512^3 NN. With both pinned to one CPU they
-// take turns on the same core (each waits on a pipe while the other measures), and six runs
-// read 0.97-1.01.
+// take turns on the same core (each waits on a pipe while the other measures): six runs read
+// 0.97-1.01 with the whole benchmark under `taskset`, and 0.91-1.01 with this code.
 
 import Foundation
+import ZooTensor
 
 #if canImport(Glibc)
 import Glibc
@@ -24,7 +25,9 @@ enum CPUPinning {
         return cpu >= 0 ? Int(cpu) : nil
     }
 
-    /// Runs `body` with the calling thread pinned to `cpu` (unpinned when `cpu` is nil).
+    /// Runs `body` with the calling thread pinned to `cpu` (unpinned when `cpu` is nil), and
+    /// with `Threading.withThreads(1)` when pinned: a helper thread started in here would inherit
+    /// the one-CPU set for the rest of the process (the restore below fixes only this thread).
     static func whilePinned<T>(to cpu: Int?, _ body: () -> T) -> T {
         guard let cpu, let functions, cpu >= 0, cpu < 64 * setWords else { return body() }
         var old = [UInt64](repeating: 0, count: setWords)
@@ -40,7 +43,7 @@ enum CPUPinning {
             return body()
         }
         defer { _ = old.withUnsafeMutableBytes { functions.setAffinity(0, bytes, $0.baseAddress!) } }
-        return body()
+        return Threading.withThreads(1, body)
     }
 
     /// A glibc cpu_set_t: 1024 bits.

@@ -60,6 +60,7 @@ final class PythonHelper {
             }
             var chunk = [UInt8](repeating: 0, count: 4096)
             let got = chunk.withUnsafeMutableBytes { read(outputFD, $0.baseAddress, 4096) }
+            if got < 0 && errno == EINTR { continue }
             if got <= 0 { return nil }
             buffer.append(contentsOf: chunk[..<got])
         }

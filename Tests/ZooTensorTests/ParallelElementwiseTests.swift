@@ -83,18 +83,25 @@ struct ParallelElementwiseTests {
         }
     }
 
+    // 3200 rows of 101: nine chunks, so 2 and 3 threads split them differently (8 and 9 pieces).
     @Test("permute and broadcast copies")
     func copies() {
-        let x = Tensor.randomUniform([7, 50, 4, 65], low: -1, high: 1, seed: 8)
-        let row = Tensor.randomUniform([1, 50, 1, 65], low: -1, high: 1, seed: 9)
+        let x = Tensor.randomUniform([16, 50, 4, 101], low: -1, high: 1, seed: 8)
+        let row = Tensor.randomUniform([1, 50, 1, 101], low: -1, high: 1, seed: 9)
         expectSameBitsOnAnyThreadCount {
-            outputAndGradients([x, row]) { t in t[0].permuted([0, 2, 1, 3]) * t[1].broadcast(to: [7, 50, 4, 65]).permuted([0, 2, 1, 3]) }
+            outputAndGradients([x, row]) { t in t[0].permuted([0, 2, 1, 3]) * t[1].broadcast(to: [16, 50, 4, 101]).permuted([0, 2, 1, 3]) }
         }
+    }
+
+    @Test("filled tensors")
+    func filled() {
+        let values = Threading.withThreads(2) { Tensor(repeating: 2.5, shape: [701, 201]).scalars }
+        #expect(values.allSatisfy { $0 == 2.5 })
     }
 
     @Test("softmax over the last axis and over a middle one, and log-softmax")
     func softmax() {
-        let x = Tensor.randomUniform([31, 50, 53], low: -6, high: 6, seed: 10)
+        let x = Tensor.randomUniform([61, 50, 101], low: -6, high: 6, seed: 10)
         expectSameBitsOnAnyThreadCount { outputAndGradients([x]) { $0[0].softmax(axis: -1) } }
         expectSameBitsOnAnyThreadCount { outputAndGradients([x]) { $0[0].softmax(axis: 1) } }
         expectSameBitsOnAnyThreadCount { outputAndGradients([x]) { $0[0].logSoftmax(axis: -1) } }
@@ -107,6 +114,43 @@ struct ParallelElementwiseTests {
         let bias = Tensor.randomUniform([257], low: -0.5, high: 0.5, seed: 13)
         expectSameBitsOnAnyThreadCount {
             outputAndGradients([x, weight, bias]) { $0[0].layerNorm(weight: $0[1], bias: $0[2], eps: 1e-5) }
+        }
+        // A frozen weight and bias (no gradients asked for): the input gradient alone.
+        expectSameBitsOnAnyThreadCount {
+            outputAndGradients([x]) { $0[0].layerNorm(weight: weight, bias: bias, eps: 1e-5) }
+        }
+    }
+
+    /// The weight and bias gradients are summed per column over rows in row order, as the
+    /// single-pass loop before the split did: the same bits as that loop, written out here.
+    @Test("layer norm's weight and bias gradients equal the row-order sums bit for bit")
+    func layerNormParameterGradientsMatchRowOrderSums() {
+        let (rows, width) = (1601, 257)
+        let x = Tensor.randomUniform([rows, width], low: -3, high: 3, seed: 14)
+        let weight = Tensor.randomUniform([width], low: 0.5, high: 1.5, seed: 15)
+        let bias = Tensor.randomUniform([width], low: -0.5, high: 0.5, seed: 16)
+        let gradients = Threading.withThreads(2) {
+            outputAndGradients([weight, bias]) { x.layerNorm(weight: $0[0], bias: $0[1], eps: 1e-5) }
+        }
+        // x̂ as the forward computes it, and the upstream gradient `outputAndGradients` seeds.
+        let xs = x.scalars, seed = Tensor.randomUniform([rows, width], low: -1, high: 1, seed: 7).scalars
+        var dw = [Float](repeating: 0, count: width), db = [Float](repeating: 0, count: width)
+        for r in 0..<rows {
+            var sum: Double = 0
+            for i in 0..<width { sum += Double(xs[r * width + i]) }
+            let mean = sum / Double(width)
+            var squares: Double = 0
+            for i in 0..<width { let d = Double(xs[r * width + i]) - mean; squares += d * d }
+            let inverse = Float(1 / (squares / Double(width) + 1e-5).squareRoot())
+            for i in 0..<width {
+                let normalized = (xs[r * width + i] - Float(mean)) * inverse
+                dw[i] += seed[r * width + i] * normalized
+                db[i] += seed[r * width + i]
+            }
+        }
+        for (name, actual, expected) in [("weight", gradients[1].scalars, dw), ("bias", gradients[2].scalars, db)] {
+            let first = expected.indices.first { actual[$0].bitPattern != expected[$0].bitPattern }
+            #expect(first == nil, "\(name) gradient: column \(first ?? -1) differs from the row-order sum")
         }
     }
 }
