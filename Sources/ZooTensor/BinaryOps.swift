@@ -22,17 +22,17 @@ extension Tensor {
         // Each output element is written once from its inputs: large outputs are split across
         // threads with the same bits as one pass.
         if a.count == n && b.count == n {
-            Threading.parallelChunks(n, grain: Tensor.elementwiseGrain) { range in
+            Tensor.parallelElements(n) { range in
                 for i in range { out[i] = Kernel.apply(pa[i], pb[i]) }
             }
         } else if b.count == 1 && a.count == n {
             let scalar = pb[0]
-            Threading.parallelChunks(n, grain: Tensor.elementwiseGrain) { range in
+            Tensor.parallelElements(n) { range in
                 for i in range { out[i] = Kernel.apply(pa[i], scalar) }
             }
         } else if a.count == 1 && b.count == n {
             let scalar = pa[0]
-            Threading.parallelChunks(n, grain: Tensor.elementwiseGrain) { range in
+            Tensor.parallelElements(n) { range in
                 for i in range { out[i] = Kernel.apply(scalar, pb[i]) }
             }
         } else {
@@ -120,7 +120,7 @@ extension Tensor {
     func affine(scale: Float, shift: Float) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
         let source = storage.pointer, destination = result.storage.pointer
-        Threading.parallelChunks(count, grain: Tensor.elementwiseGrain) { range in
+        Tensor.parallelElements(count) { range in
             for i in range { destination[i] = source[i] * scale + shift }
         }
         return result

@@ -46,8 +46,7 @@ enum Broadcasting {
         _ body: (_ offsets: UnsafeBufferPointer<Int>, _ length: Int, _ innerStrides: UnsafeBufferPointer<Int>) -> Void
     ) {
         guard let rows = RowWalk(outputShape: outputShape, operandStrides: operandStrides) else { return }
-        let grain = Swift.max(1, Tensor.elementwiseGrain / Swift.max(rows.length, 1))
-        Threading.parallelChunks(rows.count, grain: grain, alignment: 1) { range in rows.walk(range, body) }
+        Tensor.parallelRows(rows.count, rowLength: rows.length) { range in rows.walk(range, body) }
     }
 }
 

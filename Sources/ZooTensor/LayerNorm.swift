@@ -14,10 +14,9 @@ extension Tensor {
         let x = storage.pointer, y = result.storage.pointer, xh = normalized.storage.pointer
         let w = weight.storage.pointer, b = bias.storage.pointer
         // Rows are independent: large inputs are split across threads by rows (same bits).
-        let rowGrain = Swift.max(1, Tensor.elementwiseGrain / Swift.max(width, 1))
         let inverseDeviations = [Float](unsafeUninitializedCapacity: rows) { inverses, initialized in
             guard let inverseOf = inverses.baseAddress else { return }   // no rows
-            Threading.parallelChunks(rows, grain: rowGrain, alignment: 1) { range in
+            Tensor.parallelRows(rows, rowLength: width) { range in
                 for r in range {
                     let row = x + r * width
                     // Two-pass mean/variance in double: stable for the 1e-12 eps case.
@@ -43,7 +42,7 @@ extension Tensor {
             let dx = Tensor(uninitializedShape: self.shape)
             let dWeight = Tensor.zeros([width]), dBias = Tensor.zeros([width])
             let d = dx.storage.pointer, dw = dWeight.storage.pointer, db = dBias.storage.pointer
-            Threading.parallelChunks(rows, grain: rowGrain, alignment: 1) { range in
+            Tensor.parallelRows(rows, rowLength: width) { range in
                 for r in range {
                     let gr = pg + r * width, xr = xh + r * width
                     // dx = inv/D · (D·ĝ − Σĝ − x̂ Σ(ĝ x̂)), with ĝ = g ⊙ w
@@ -62,8 +61,7 @@ extension Tensor {
             // dw = Σ_rows g ⊙ x̂ and db = Σ_rows g, each column summed in row order: split by
             // columns, so the sums are the same at any thread count.
             if weight.requiresGrad || bias.requiresGrad {
-                let columnGrain = Swift.max(1, Tensor.elementwiseGrain / Swift.max(rows, 1))
-                Threading.parallelChunks(width, grain: columnGrain) { columns in
+                Tensor.parallelRows(width, rowLength: rows, alignment: 16) { columns in
                     for r in 0..<rows {
                         let gr = pg + r * width, xr = xh + r * width
                         for i in columns {

@@ -45,7 +45,7 @@ extension Tensor {
     /// (same bits at any thread count).
     static func forEachLine(outer: Int, length: Int, inner: Int, _ body: (Int, Int) -> Void) {
         let lines = outer * inner
-        Threading.parallelChunks(lines, grain: Swift.max(1, elementwiseGrain / Swift.max(length, 1)), alignment: 1) { range in
+        parallelRows(lines, rowLength: length) { range in
             for line in range {
                 let (o, i) = line.quotientAndRemainder(dividingBy: inner)
                 body(o * length * inner + i, inner)
@@ -59,24 +59,22 @@ extension Tensor {
         let result = Tensor(uninitializedShape: shape)
         let x = storage.pointer, y = result.storage.pointer
         if inner == 1 {
-            // Last axis: contiguous rows, vectorised exp; rows split across threads like lines.
-            Threading.parallelChunks(outer, grain: Swift.max(1, Tensor.elementwiseGrain / Swift.max(length, 1)), alignment: 1) { rows in
-                for o in rows {
-                    let row = x + o * length, out = y + o * length
-                    var maximum = -Float.infinity
-                    for l in 0..<length where row[l] > maximum { maximum = row[l] }
-                    if maximum == -.infinity { maximum = 0 }   // an all −∞ row gives NaN as in PyTorch
-                    for l in 0..<length { out[l] = row[l] - maximum }
-                    FastMath.exp(out, out, count: length)
-                    var total: Float = 0
-                    for l in 0..<length { total += out[l] }
-                    if logarithm {
-                        let logTotal = Foundation.log(total)
-                        for l in 0..<length { out[l] = row[l] - maximum - logTotal }
-                    } else {
-                        let scale = 1 / total
-                        for l in 0..<length { out[l] *= scale }
-                    }
+            // Last axis: contiguous rows (lines of step 1), vectorised exp.
+            Tensor.forEachLine(outer: outer, length: length, inner: 1) { base, _ in
+                let row = x + base, out = y + base
+                var maximum = -Float.infinity
+                for l in 0..<length where row[l] > maximum { maximum = row[l] }
+                if maximum == -.infinity { maximum = 0 }   // an all −∞ row gives NaN as in PyTorch
+                for l in 0..<length { out[l] = row[l] - maximum }
+                FastMath.exp(out, out, count: length)
+                var total: Float = 0
+                for l in 0..<length { total += out[l] }
+                if logarithm {
+                    let logTotal = Foundation.log(total)
+                    for l in 0..<length { out[l] = row[l] - maximum - logTotal }
+                } else {
+                    let scale = 1 / total
+                    for l in 0..<length { out[l] *= scale }
                 }
             }
         } else {

@@ -69,7 +69,7 @@ public final class Tensor {
     public convenience init(repeating value: Float, shape: [Int]) {
         let storage = TensorStorage(count: shape.reduce(1, *))
         let pointer = storage.pointer
-        Threading.parallelChunks(storage.count, grain: Tensor.elementwiseGrain) { range in
+        Tensor.parallelElements(storage.count) { range in
             (pointer + range.lowerBound).initialize(repeating: value, count: range.count)
         }
         self.init(shape: shape, storage: storage)

@@ -263,8 +263,21 @@ public struct UncheckedSendable<Value>: @unchecked Sendable {
 }
 
 extension Tensor {
-    /// Elements per chunk below which an element-wise op stays on one thread: 32K floats
-    /// (128 KB) take some tens of microseconds, against about a microsecond to hand a chunk to a
-    /// helper that is polling and ~30 us to wake a parked one.
+    /// The smallest chunk of elements worth handing to another thread: 32K floats (128 KB) take
+    /// some tens of microseconds, against about a microsecond to hand a chunk to a helper that is
+    /// polling and ~30 us to wake a parked one. Ops below twice this stay on one thread.
     static let elementwiseGrain = 32_768
+
+    /// `Threading.parallelChunks` over `count` independent elements (chunks of whole 16-element
+    /// groups), for ops that write each output element once.
+    static func parallelElements(_ count: Int, _ body: (Range<Int>) -> Void) {
+        Threading.parallelChunks(count, grain: elementwiseGrain, body)
+    }
+
+    /// `Threading.parallelChunks` over `count` independent rows (or lines, or columns) of
+    /// `rowLength` elements each, chunk boundaries at multiples of `alignment` rows.
+    static func parallelRows(_ count: Int, rowLength: Int, alignment: Int = 1, _ body: (Range<Int>) -> Void) {
+        Threading.parallelChunks(
+            count, grain: Swift.max(1, elementwiseGrain / Swift.max(rowLength, 1)), alignment: alignment, body)
+    }
 }

@@ -18,7 +18,7 @@ extension Tensor {
     func mapLanes<Kernel: LaneKernel>(_: Kernel.Type) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
         let source = storage.pointer, destination = result.storage.pointer
-        Threading.parallelChunks(count, grain: Tensor.elementwiseGrain) { range in
+        Tensor.parallelElements(count) { range in
             let input = UnsafeRawPointer(source + range.lowerBound)
             let output = UnsafeMutableRawPointer(destination + range.lowerBound)
             let n = range.count
@@ -46,7 +46,7 @@ extension Tensor {
         func load(_ p: UnsafeMutablePointer<Float>, _ at: Int) -> SIMD8<Float> {
             UnsafeRawPointer(p).loadUnaligned(fromByteOffset: at &* 4, as: SIMD8<Float>.self)
         }
-        Threading.parallelChunks(count, grain: Tensor.elementwiseGrain) { range in
+        Tensor.parallelElements(count) { range in
             var i = range.lowerBound
             let end = range.upperBound
             while i &+ 8 <= end {
