@@ -121,7 +121,8 @@ struct ComparisonReport {
         let columns = self.columns
         var best: [Int: Double] = [:]
         for (index, column) in columns.enumerated() {
-            let values = rows.filter { $0.failure == nil }.compactMap { column.value(in: $0)?.value }
+            // Only finite values compete: a NaN compares false with everything and must never be "best".
+            let values = rows.filter { $0.failure == nil }.compactMap { column.value(in: $0)?.value }.filter(\.isFinite)
             best[index] = column.higherIsBetter ? values.max() : values.min()
         }
         let body = rows.map { row -> [String] in

@@ -1,5 +1,6 @@
 // Retrieval metrics as the CLIP4Clip family reports them: R@1/5/10 (percent), median and mean
-// rank (1-based), text-to-video and video-to-text.
+// rank (1-based), text-to-video and video-to-text. They rank only a `ScoreMatrix`, whose scores
+// are finite by construction: a NaN would otherwise rank first (it compares false with everything).
 
 /// Recall at 1, 5, 10 (percent), median rank and mean rank (both 1-based), over queries.
 public struct RankMetrics: Sendable, Equatable, Codable, CustomStringConvertible {
@@ -38,16 +39,23 @@ public struct RetrievalMetrics: Sendable, Equatable, Codable {
     public var textToVideo: RankMetrics
     public var videoToText: RankMetrics
 
-    /// - similarity: row-major `[texts, videos]` scores (higher = more similar).
+    /// - scores: `[texts, videos]` scores, finite by construction (`ScoreMatrix`).
     /// - videoOfText: the ground-truth video of each text (several texts may share a video).
     ///
     /// A rank counts the *other* candidates scoring at least as high as the ground truth, so
     /// ties count against the model (a constant similarity gets the worst rank, never R@1 = 100).
     /// The official numpy code leaves ties undefined; without ties the two agree.
     /// Video-to-text uses, for each video, its best-ranked caption among all texts.
-    public init(similarity: [Float], texts: Int, videos: Int, videoOfText: [Int]) {
-        precondition(similarity.count == texts * videos && videoOfText.count == texts,
-                     "RetrievalMetrics: \(similarity.count) scores for \(texts)×\(videos), \(videoOfText.count) ground truths")
+    /// - Throws: `EvaluationError.groundTruthOutOfRange` when a text's video is not a column.
+    public init(scores: ScoreMatrix, videoOfText: [Int]) throws(EvaluationError) {
+        let (texts, videos) = (scores.texts, scores.videos)
+        guard videoOfText.count == texts else {
+            throw .shapeMismatch(scores: scores.values.count, texts: videoOfText.count, videos: videos)
+        }
+        if let bad = videoOfText.firstIndex(where: { $0 < 0 || $0 >= videos }) {
+            throw .groundTruthOutOfRange(what: "caption", index: bad, target: videoOfText[bad], count: videos)
+        }
+        let similarity = scores.values
         var textRanks: [Int] = []
         textRanks.reserveCapacity(texts)
         for t in 0..<texts {

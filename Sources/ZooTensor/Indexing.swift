@@ -87,5 +87,25 @@ extension Tensor {
         let norm = (self * self).sum(axis: axis, keepingDimensions: true).sqrt()
         return self / (eps > 0 ? norm + eps : norm)
     }
+
+    /// `x / ‖x‖₂` along the last axis for the rows `keep` marks with 1, and 0 for the rows it
+    /// marks with 0 (padding), which never reach a 0/0. `keep` is `shape` with the last axis 1
+    /// (`[…, 1]`), values 0 or 1. A kept row is divided by the very norm `l2Normalized()` divides
+    /// by, so its values are the same bits; a dropped row is divided by `√(‖x‖² + 1)` and zeroed,
+    /// so its gradient is 0, never NaN.
+    public func l2Normalized(keepingRows keep: Tensor) -> Tensor {
+        let squaredNorm = (self * self).sum(axis: -1, keepingDimensions: true)
+        return self / (squaredNorm + (1 - keep)).sqrt() * keep
+    }
+
+    /// `x / ‖x‖₂` along the last axis, except that a row of zeros stays zeros (what
+    /// `torch.nn.functional.normalize` gives, where `x / x.norm()` gives 0/0 = NaN). Rows with a
+    /// non-zero norm are the same bits as `l2Normalized()`. For places where the official code
+    /// lets padded rows take part (X-CLIP's frame attention), so zero-padded features stay finite.
+    public func l2NormalizedKeepingZeroRows() -> Tensor {
+        let squaredNorm = (self * self).sum(axis: -1, keepingDimensions: true)
+        let zeroRows = noGrad { Tensor(squaredNorm.scalars.map { $0 == 0 ? 1 : 0 }, shape: squaredNorm.shape) }
+        return self / (squaredNorm + zeroRows).sqrt()
+    }
 }
 

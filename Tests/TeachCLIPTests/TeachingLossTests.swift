@@ -67,6 +67,15 @@ struct TeachingLossTests {
         expectClose(relevance, [e / total, 1 / total, 1 / (e * total)], absolute: 1e-6, relative: 1e-5, "softmax of cosines")
     }
 
+    @Test("a zero-padded teacher frame has cosine 0 in the relevance, never NaN")
+    func relevanceOfZeroPadding() {
+        let sentence = Tensor([1, 0], shape: [1, 2])
+        let frames = Tensor([1, 0, 0, 0], shape: [1, 2, 2])   // one real frame, one row of zero padding
+        let relevance = FineTeachingLoss.relevance(sentence: sentence, frames: frames).scalars
+        let e = Float(M_E)
+        expectClose(relevance, [e / (e + 1), 1 / (e + 1)], absolute: 1e-6, relative: 1e-5, "softmax of cosines 1 and 0")
+    }
+
     @Test("inputs that are not matched pairs of one size are refused with a message")
     func mismatchedInputs() throws {
         let coarse = try teachclipRegistry.createLoss("teachclip-coarse"), fine = try teachclipRegistry.createLoss("teachclip-fine")

@@ -115,4 +115,37 @@ struct StructureGradientTests {
         let norms = (x.l2Normalized() * x.l2Normalized()).sum(axis: 1).scalars
         expectClose(norms, [1, 1, 1], absolute: 1e-6)
     }
+
+    @Test("l2Normalized(keepingRows:) zeroes dropped rows, keeps the others' bits, and has finite gradients")
+    func l2NormalizeKeepingRows() {
+        let x = trainable([2, 3, 4], seed: 23)
+        let keep = Tensor([1, 1, 0, 1, 0, 0], shape: [2, 3, 1])
+        expectGradientsMatch([x]) { $0[0].l2Normalized(keepingRows: keep) }
+        // Padding of zeros: plain normalisation gives 0/0 = NaN; this gives 0, gradients included.
+        let padded = Tensor([3, 4, 0, 0, 0, 0, 1, 0], shape: [1, 4, 2], requiresGrad: true)
+        let rowsKept = Tensor([1, 0, 0, 1], shape: [1, 4, 1])
+        #expect(padded.l2Normalized().scalars.contains { $0.isNaN })
+        let normalised = padded.l2Normalized(keepingRows: rowsKept)
+        #expect(normalised.scalars == [0.6, 0.8, 0, 0, 0, 0, 1, 0])
+        normalised.sum().backward()
+        #expect(padded.grad!.scalars.allSatisfy { $0.isFinite })
+        #expect(Array(padded.grad!.scalars[2..<6]) == [0, 0, 0, 0])
+        let plain = x.l2Normalized().scalars, masked = x.l2Normalized(keepingRows: keep).scalars
+        for (row, isKept) in [true, true, false, true, false, false].enumerated() {
+            let values = Array(masked[row * 4..<row * 4 + 4])
+            #expect(isKept ? values == Array(plain[row * 4..<row * 4 + 4]) : values.allSatisfy { $0 == 0 }, "row \(row)")
+        }
+    }
+
+    @Test("l2NormalizedKeepingZeroRows leaves zero rows zero and every other row as l2Normalized")
+    func l2NormalizeKeepingZeroRows() {
+        let x = trainable([3, 4], seed: 24)
+        expectGradientsMatch([x]) { $0[0].l2NormalizedKeepingZeroRows() }
+        #expect(x.l2NormalizedKeepingZeroRows().scalars == x.l2Normalized().scalars)
+        let withZeros = Tensor([0, 0, 0, 3, 0, 4], shape: [2, 3], requiresGrad: true)
+        let normalised = withZeros.l2NormalizedKeepingZeroRows()
+        #expect(normalised.scalars == [0, 0, 0, 0.6, 0, 0.8])
+        normalised.sum().backward()
+        #expect(withZeros.grad!.scalars.allSatisfy { $0.isFinite })
+    }
 }

@@ -1,7 +1,8 @@
 // CLIP as a retrieval model of the zoo. Mirrors openai/CLIP clip/model.py `CLIP.forward`.
 // Deviations: a video is its frames through the image encoder, mean-pooled as CLIP4Clip's
 // meanP does (`v = n(Σ m_f n(f_f) / Σ m_f)`); with one frame this is exactly CLIP's image
-// embedding. The logit scale is clamped to ln 100 after optimizer steps by the trainer, as
+// embedding. Padded frames are masked before they are normalised (`l2Normalized(keepingRows:)`):
+// zero-padded precomputed features would otherwise give 0/0 and a NaN video vector. The logit scale is clamped to ln 100 after optimizer steps by the trainer, as
 // CLIP4Clip does (the released CLIP code does not clamp, see SPEC.md).
 import Foundation
 import ZooCore
@@ -65,10 +66,11 @@ public final class CLIPModel: Module, ContrastiveModel {
                         .features: videoEmbedding, .sentenceFeatures: textFeatures.sentence, .frameFeatures: video.frames, .frameMask: mask])
     }
 
-    /// `n(Σ_f m_f n(f_f) / max(Σ_f m_f, 1))`: `[B, D]`.
+    /// `n(Σ_f m_f n(f_f) / max(Σ_f m_f, 1))`: `[B, D]`. A padded frame (m_f = 0) is dropped before
+    /// it is normalised, so zero padding never gives 0/0.
     public static func meanPooledEmbedding(_ video: VideoFeatures) -> Tensor {
         let mask = video.mask.expandingDimension(at: -1)
-        let pooled = (video.frames.l2Normalized() * mask).sum(axis: 1) / Tensor.maximum(mask.sum(axis: 1), Tensor(scalar: 1))
+        let pooled = video.frames.l2Normalized(keepingRows: mask).sum(axis: 1) / Tensor.maximum(mask.sum(axis: 1), Tensor(scalar: 1))
         return pooled.l2Normalized()
     }
 

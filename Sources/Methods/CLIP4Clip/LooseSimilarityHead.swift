@@ -2,8 +2,9 @@
 // Luo, Ji, Zhong, Chen, Lei, Duan, Li — 2021, arXiv:2104.08860.
 // Mirrors ArrowLuo/CLIP4Clip modules/modeling.py `_loose_similarity` after the temporal step:
 // the masked mean of normalised frames `_mean_pooling_for_similarity_visual`, then scaled cosine.
-// Deviation: a padded row is normalised with its squared norm raised by 1, so all-zero padding
-// gives 0 instead of the official NaN; real rows are untouched, so the logits are the same.
+// Deviation: padded rows are dropped before they are normalised (`l2Normalized(keepingRows:)`), so
+// all-zero padding gives 0 instead of the official NaN; real rows are untouched, so the logits are
+// the same.
 import ZooCore
 import ZooNN
 import ZooTensor
@@ -57,10 +58,8 @@ public class LooseSimilarityHead: Module, FactorizedSimilarityHead, LogitScaleSh
     func pooledVideo(_ video: VideoFeatures) -> (embedding: Tensor, refined: Tensor) {
         let mask = video.mask, keep = video.mask.expandingDimension(at: -1)   // [Bv, F, 1]
         let refined = temporalFrames(video.frames, mask: mask)
-        let squaredNorm = (refined * refined).sum(axis: -1, keepingDimensions: true)
-        let normalised = refined / (squaredNorm + (1 - keep)).sqrt()
         let count = Tensor.maximum(mask.sum(axis: 1, keepingDimensions: true), Tensor(scalar: 1))   // [Bv, 1]
-        return (((normalised * keep).sum(axis: 1) / count).l2Normalized(), refined)
+        return ((refined.l2Normalized(keepingRows: keep).sum(axis: 1) / count).l2Normalized(), refined)
     }
 
     public func exampleFeatures(textCount: Int, videoCount: Int, seed: UInt64) -> (TextFeatures, VideoFeatures) {

@@ -6,8 +6,9 @@
 // Deviations: the all-gather across GPUs is dropped (one process sees the whole batch).
 // `get_video_output` returns the un-normalised AFA sum; `embedVideo` returns it normalised, which
 // ranks identically under the cosine the evaluation uses. As in the official code, the AFA
-// softmax ignores `video_mask` (padded frames get pooling weight) and a padded f'' row of exactly
-// zero would give NaN in n(f''), as it would there.
+// softmax ignores `video_mask` (padded frames get pooling weight). A row of f'' that is exactly
+// zero normalises to zero instead of the official 0/0 = NaN; no other row changes. The masked
+// mean (`logits_meanP`) drops padded rows before normalising them.
 import ZooCore
 import ZooNN
 import ZooTensor
@@ -69,7 +70,7 @@ public final class AFAStudentHead: Module, FactorizedSimilarityHead, LogitScaleS
         let refined = temporal(video.frames, mask: video.mask)
         let scores = frameLinear2(frameLinear(refined).relu()).reshaped([videoCount, frameCount])
         let poolWeights = (scores / configuration.afaTemperature).softmax(axis: -1)
-        let normalised = refined.l2Normalized()
+        let normalised = refined.l2NormalizedKeepingZeroRows()
         let pooled = Tensor.matmul(poolWeights.reshaped([videoCount, 1, frameCount]), normalised).reshaped([videoCount, width])
         return VideoPass(refined: refined, normalised: normalised, scores: scores, poolWeights: poolWeights,
                          embedding: pooled.l2Normalized())
@@ -96,7 +97,7 @@ public final class AFAStudentHead: Module, FactorizedSimilarityHead, LogitScaleS
         let scale = logitScale.exp()
         let keep = video.mask.expandingDimension(at: -1)
         let count = Tensor.maximum(video.mask.sum(axis: 1, keepingDimensions: true), Tensor(scalar: 1))
-        let meanEmbedding = ((pass.normalised * keep).sum(axis: 1) / count).l2Normalized()
+        let meanEmbedding = (pass.refined.l2Normalized(keepingRows: keep).sum(axis: 1) / count).l2Normalized()
         return Outputs([
             .logits: Tensor.matmul(textEmbedding, pass.embedding, transposeB: true) * scale,
             .meanPooledLogits: Tensor.matmul(textEmbedding, meanEmbedding, transposeB: true) * scale,

@@ -5,6 +5,8 @@
 // Deviations: one call per teacher (the trainer averages). The official code takes
 // `log(softmax(a))`; this takes `logSoftmax(a)`, the same value without underflow. The relevance
 // is computed here from the teacher's sentence and frame features rather than inside the teacher.
+// A frame row of zeros (zero-padded precomputed features) normalises to zero, a cosine of 0,
+// where the official x / ‖x‖ gives NaN; its padded frames are CLIP features of black frames.
 import ZooCore
 import ZooManifest
 import ZooNN
@@ -31,7 +33,7 @@ public final class FineTeachingLoss: Module, DistillationLoss {
     public static func relevance(sentence: Tensor, frames: Tensor) -> Tensor {
         noGrad {
             let (count, width) = (sentence.shape[0], sentence.shape[1])
-            let cosines = Tensor.matmul(frames.l2Normalized(), sentence.l2Normalized().reshaped([count, width, 1]))
+            let cosines = Tensor.matmul(frames.l2NormalizedKeepingZeroRows(), sentence.l2Normalized().reshaped([count, width, 1]))
             return cosines.reshaped([count, frames.shape[1]]).softmax(axis: -1)
         }
     }

@@ -5,7 +5,11 @@
 // Deviations: none in the values. Scoring is tiled (see MultiGrainedScores.swift). The all-gather
 // across GPUs is dropped (one process sees the whole batch). `tau` is read from the config
 // (official: the constant 0.01). Word and frame counts are checked against the matrix sizes,
-// which the official code leaves to a shape error inside torch.matmul.
+// which the official code leaves to a shape error inside torch.matmul. Padded frames are dropped
+// before the masked mean normalises them, and a frame (or word) row of zeros stays zero when
+// normalised for the fine-grained terms, where the official code lets padding take part: its
+// padded frames are CLIP features of black frames, never zero, but zero-padded precomputed
+// features are, and x / ‖x‖ would make every score of that video NaN. Other rows are unchanged.
 import ZooCore
 import ZooNN
 import ZooTensor
@@ -119,10 +123,10 @@ public final class XCLIPHead: Module, SimilarityHead, LogitScaleSharing, Backbon
         let keep = video.mask.expandingDimension(at: -1)                                   // [Bv, F, 1]
         let refined = temporal(video.frames, mask: video.mask)                             // f''
         let count = Tensor.maximum(video.mask.sum(axis: 1, keepingDimensions: true), Tensor(scalar: 1))
-        let videoEmbedding = ((refined.l2Normalized() * keep).sum(axis: 1) / count).l2Normalized()   // v
+        let videoEmbedding = (refined.l2Normalized(keepingRows: keep).sum(axis: 1) / count).l2Normalized()   // v
         let sentence = text.sentence.l2Normalized()                                         // s
-        let words = text.tokens!.l2Normalized()                                             // w
-        let frames = video.frames.l2Normalized()                                            // fr
+        let words = text.tokens!.l2NormalizedKeepingZeroRows()                              // w
+        let frames = video.frames.l2NormalizedKeepingZeroRows()                             // fr
         let width = configuration.width
         let projectedWords = Tensor.matmul(words.reshaped([-1, width]), localMatrix).reshaped(words.shape)   // w G_local
         let scores = MultiGrainedScores(wordLogit: wordLogitMatrix, frameLogit: frameLogitMatrix, wordMat: wordMatrix,

@@ -1,11 +1,13 @@
-// Classification accuracy on a split: every example once, in order, in eval mode.
+// Classification accuracy on a split: every example once, in order, in eval mode. Logits that are
+// not finite stop the evaluation (argmax over NaN would pick a class), and a tie for the largest
+// logit counts against the model, as ties do in retrieval.
 import Foundation
 import ZooData
 import ZooTensor
 
 /// Accuracy and mean cross-entropy of a classifier on one split.
 public struct ClassificationEvaluation: Codable, Sendable, Equatable {
-    /// Percent of examples whose largest logit is their label.
+    /// Percent of examples whose label's logit is larger than every other (a tie is a miss).
     public var accuracy: Double
     /// Mean cross-entropy of the logits against the labels.
     public var loss: Double
@@ -36,10 +38,19 @@ public struct ClassificationEvaluator {
                 let labels = try batch.integers("labels")
                 let classes = logits.shape[1]
                 let values = logits.scalars
+                if let first = values.firstIndex(where: { !$0.isFinite }) {
+                    throw EvaluationError.nonFiniteLogits(count: values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) },
+                                                          examples: source.count, classes: classes,
+                                                          firstExample: start + first / classes, firstClass: first % classes,
+                                                          value: values[first])
+                }
                 for (row, label) in labels.scalars.enumerated() {
-                    var best = 0
-                    for c in 1..<classes where values[row * classes + c] > values[row * classes + best] { best = c }
-                    if best == label { correct += 1 }
+                    guard label >= 0 && label < classes else {
+                        throw EvaluationError.groundTruthOutOfRange(what: "the label of example", index: start + row, target: label, count: classes)
+                    }
+                    // A hit needs the label's logit above every other: a tie counts against the model.
+                    let truth = values[row * classes + label]
+                    if (0..<classes).allSatisfy({ $0 == label || values[row * classes + $0] < truth }) { correct += 1 }
                 }
                 lossSum += Double(logits.crossEntropy(labels: labels).item) * Double(indices.count)
             }

@@ -27,8 +27,21 @@ public struct RetrievalEvaluator {
 
     public init(batcher: RetrievalBatcher) { self.batcher = batcher }
 
-    /// The full `[captions, videos]` score matrix, row-major.
-    public func scores(of model: any RetrievalModel) throws -> [Float] {
+    /// The full `[captions, videos]` score matrix.
+    /// - Throws: `EvaluationError.nonFiniteScores`, naming the first caption, when a score is NaN or ±Inf.
+    public func scores(of model: any RetrievalModel) throws -> ScoreMatrix {
+        let source = batcher.source
+        let values = try rawScores(of: model)
+        do {
+            return try ScoreMatrix(values, texts: source.captions.count, videos: source.videoCount)
+        } catch let EvaluationError.nonFiniteScores(count, texts, videos, text, video, value, _) {
+            throw EvaluationError.nonFiniteScores(count: count, texts: texts, videos: videos, firstText: text, firstVideo: video,
+                                                  value: value, caption: source.captions[text].text)
+        }
+    }
+
+    /// The scores as the model gives them, unchecked, row-major.
+    private func rawScores(of model: any RetrievalModel) throws -> [Float] {
         let source = batcher.source
         let captionCount = source.captions.count, videoCount = source.videoCount
         model.eval()
@@ -58,9 +71,10 @@ public struct RetrievalEvaluator {
 
     public func evaluate(_ model: any RetrievalModel) throws -> RetrievalEvaluation {
         let source = batcher.source
-        let matrix = try scores(of: model)
+        let scores = try scores(of: model)
+        let matrix = scores.values
         let videoOfText = source.captions.map(\.video)
-        let metrics = RetrievalMetrics(similarity: matrix, texts: videoOfText.count, videos: source.videoCount, videoOfText: videoOfText)
+        let metrics = try RetrievalMetrics(scores: scores, videoOfText: videoOfText)
         let pairs = source.temporalPairs
         guard !pairs.isEmpty else { return RetrievalEvaluation(metrics: metrics, temporalPairs: 0) }
         var twin: [Int: Int] = [:]
