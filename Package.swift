@@ -4,7 +4,7 @@ import Foundation  // JSONSerialization and FileManager, to read zoo.json (below
 import PackageDescription
 
 // Without AVX2/FMA code generation the SIMD kernels compile to scalar `fmaf` calls and run
-// about 150x slower (see README, "Performance"). Arm builds keep their defaults.
+// about 150x slower (see docs/performance.md). Arm builds keep their defaults.
 #if arch(x86_64)
 let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]
 #else

@@ -20,7 +20,7 @@ struct GEMMProblem {
 
 /// Cache blocking sizes. KC fixes where partial sums meet C, so it fixes the rounding: one value
 /// for every instruction set keeps AVX-512 and AVX2 machines bit-identical. On the Xeon VM of the
-/// README's Performance section, KC 768 (2048 deep = 3 slices of 683) beat 384 (6 of 342) by 2-4%
+/// Performance notes (docs/performance.md), KC 768 (2048 deep = 3 slices of 683) beat 384 (6 of 342) by 2-4%
 /// with the AVX-512 kernels on two threads from 1024^3 up, fewer passes over C being what
 /// counts; with AVX2 the two were equal there. On Zen 3 (PERF.md) 384 beat 256 by ~10%; 768 was
 /// not measured on Zen. MC 72..144 and NC 2048..4096 were within noise of each other.

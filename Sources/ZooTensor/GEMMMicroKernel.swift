@@ -3,7 +3,7 @@
 // Twelve `SIMD8<Float>` accumulators (6 rows x 2 vectors) stay in ymm registers for the whole
 // k loop; per k step it loads two B vectors and broadcasts six A scalars, feeding 12 FMAs.
 // With `-Xcc -mavx2 -Xcc -mfma` this compiles to `vbroadcastss` + `vfmadd231ps ymm`; without
-// those flags it is still correct, only much slower (see README, "Performance").
+// those flags it is still correct, only much slower (see docs/performance.md).
 
 import ZooPrefetch
 
