@@ -79,6 +79,7 @@ let package = Package(
         .executable(name: "zoo", targets: ["zoo"]),
         .library(name: "ZooCore", targets: ["ZooCore"]),
         .library(name: "ZooManifest", targets: ["ZooManifest"]),
+        .library(name: "ZooCatalog", targets: ["ZooCatalog"]),
     ],
     targets: [
         // Prefetch hints for the GEMM kernels: two inline C functions, since Swift has no prefetch.
@@ -104,7 +105,7 @@ let package = Package(
         .executableTarget(name: "ZooCatalogGenerator", dependencies: ["ZooManifest"]),
         .plugin(name: "ZooCatalogPlugin", capability: .buildTool(), dependencies: ["ZooCatalogGenerator"]),
         .target(
-            name: "ZooCatalog", dependencies: ["ZooCore"] + methodTargetNames.map { .target(name: $0) },
+            name: "ZooCatalog", dependencies: ["ZooCore", "ZooManifest"] + methodTargetNames.map { .target(name: $0) },
             plugins: ["ZooCatalogPlugin"]),
         .target(name: "ZooCommandLine", dependencies: ["ZooManifest"]),
         // Commands that need models and data (tokenize, embed, ...); `zoo` only wires them up.
@@ -113,6 +114,9 @@ let package = Package(
         .testTarget(name: "ZooCommandsTests", dependencies: ["ZooCommands", "ZooCommandLine", "ZooCore", "ZooCatalog", "ZooData", "ZooManifest", "ZooNN", "ZooTensor", "ZooTestSupport"],
                     swiftSettings: kernelSettings),
         .executableTarget(name: "zoo", dependencies: ["ZooCommandLine", "ZooCommands", "ZooManifest", "ZooCore", "ZooCatalog"]),
+        // The program docs/library.md shows, built by `swift build` and run by the tests.
+        .executableTarget(name: "library-example", dependencies: ["ZooCore", "ZooCatalog"], path: "Examples/LibraryExample",
+                          swiftSettings: kernelSettings),
         .testTarget(name: "ZooManifestTests", dependencies: ["ZooManifest"]),
         .testTarget(name: "ZooCoreTests", dependencies: ["ZooCore", "ZooCatalog", "ZooManifest", "ZooNN", "ZooTensor", "ZooTestSupport"],
                     swiftSettings: kernelSettings),

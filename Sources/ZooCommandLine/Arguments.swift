@@ -191,6 +191,9 @@ public struct ParsedArguments: Sendable, Equatable {
     /// Whether the flag `--name` was given.
     public func flag(_ name: String) -> Bool { flags.contains(name) }
 
+    /// The names of every flag and option given.
+    public var givenOptions: Set<String> { flags.union(values.keys) }
+
     /// The value of `--name`, or nil when absent (the last one for repeatable options).
     public func value(_ name: String) -> String? { values[name]?.last }
 

@@ -1,6 +1,7 @@
 // results.svg: quality against inference cost, one labelled point per combination (with its
 // ± std over seeds), on a logarithmic cost axis. Plain SVG 1.1 that any browser or rsvg renders.
 import Foundation
+import ZooCore
 import ZooManifest
 
 struct ComparisonChart {

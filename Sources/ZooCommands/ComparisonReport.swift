@@ -5,48 +5,6 @@ import ZooCommandLine
 import ZooCore
 import ZooManifest
 
-/// One combination's results.
-struct ComparisonRow {
-    var label: String
-    var student: String
-    var seeds: [UInt64]
-    var family: Family?
-    /// Per seed: metric name → value.
-    var quality: [[String: Double]] = []
-    /// Per seed: training examples per second (evaluation excluded).
-    var training: [Double] = []
-    var cost: [String: Double] = [:]
-    var failure: String?
-
-    /// The metrics of one test evaluation, by the names the report uses.
-    static func quality(of evaluation: RunEvaluation) -> [String: Double] {
-        switch evaluation {
-        case let .retrieval(result):
-            let (t, v) = (result.metrics.textToVideo, result.metrics.videoToText)
-            var values = ["t2v_r1": t.recallAt1, "t2v_r5": t.recallAt5, "t2v_r10": t.recallAt10, "t2v_mdr": t.medianRank,
-                          "t2v_mnr": t.meanRank, "v2t_r1": v.recallAt1, "v2t_r5": v.recallAt5, "v2t_r10": v.recallAt10,
-                          "v2t_mdr": v.medianRank, "v2t_mnr": v.meanRank]
-            if let temporal = result.temporalR1 { values["temporal_r1"] = temporal }
-            if let pairs = result.temporalPairAccuracy { values["temporal_pair_accuracy"] = pairs }
-            return values
-        case let .classification(result):
-            return ["accuracy": result.accuracy, "errors": Double(result.errors)]
-        }
-    }
-
-    /// Mean and sample standard deviation of a quality metric over the seeds.
-    func statistics(_ metric: String) -> (mean: Double, std: Double)? {
-        let values = quality.compactMap { $0[metric] }
-        guard !values.isEmpty, values.count == quality.count else { return nil }
-        let mean = values.reduce(0, +) / Double(values.count)
-        let variance = values.count > 1 ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1) : 0
-        return (mean, variance.squareRoot())
-    }
-
-    /// R@1 text→video for retrieval, accuracy for classification.
-    var primaryMetric: String { family == .classification ? "accuracy" : "t2v_r1" }
-}
-
 /// A column of the report: a quality statistic or a cost, and which direction is better.
 struct ComparisonColumn {
     enum Source { case quality(String), training, cost(String) }

@@ -16,14 +16,12 @@ public struct EvalCommand: Command {
         ArgumentSpec(
             options: [
                 .value("weights", valueName: "CKPT", help: "A zoo train checkpoint, or weights in any format the model loads"),
-                .value("data", valueName: "D", help: "synthvtt (retrieval default), msrvtt:DIR, features:DIR, digits or synthfine"),
                 .value("backbone", valueName: "NAME", help: "Backbone of a head (default: clip-tiny on synthvtt, else the head's config)"),
                 .value("split", valueName: "NAME", help: "test (default) or validation"),
-                .value("frames", valueName: "F", help: "Frames per video (default: the dataset's)"),
                 .value("seed", valueName: "S", help: "Seed of any weights the checkpoint does not hold (default 0)"),
                 .repeated("set", valueName: "KEY=VALUE", help: "Config override the weights cannot tell"),
                 .flag("json", help: "Print the evaluation as JSON"),
-            ] + DataPathFlags.options,
+            ] + ExperimentFlags.data + ExperimentFlags.dataPaths,
             positionals: [PositionalSpec("MODEL", help: "The registry name the weights belong to")])
     }
 
@@ -38,18 +36,16 @@ public struct EvalCommand: Command {
     }
 
     public func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        guard let weights = arguments.value("weights") else { throw UsageError("--weights CKPT is required") }
-        let setup = try RunSetup(arguments: arguments, registry: registry, forTraining: false, weights: weights)
+        guard arguments.value("weights") != nil else { throw UsageError("--weights CKPT is required") }
         let validation: Bool
         switch arguments.value("split") ?? "test" {
         case "test": validation = false
-        case "validation", "val":
-            guard setup.data.hasValidationSplit else { throw RuntimeError("this dataset has no validation split; use --split test") }
-            validation = true
+        case "validation", "val": validation = true
         case let other: throw UsageError("unknown --split \"\(other)\"; use test or validation")
         }
-        let (evaluation, split) = try setup.data.evaluate(setup.model, name: setup.modelName, validation: validation,
-                                                          contextLength: setup.recipe.contextLength)
+        var experiment = try Experiment(resolving: arguments.positionals[0], in: registry)
+        try ExperimentFlags.apply(arguments, to: &experiment, registry: registry)
+        let (evaluation, split) = try ExperimentRunner(registry: registry).evaluate(experiment, validation: validation)
         if arguments.flag("json") {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -19,3 +19,15 @@ enum EvaluationTable {
         return text
     }
 }
+
+extension RunEvaluation {
+    /// The evaluation for people: a table of both directions, or the accuracy line.
+    func render(split: String) -> String {
+        switch self {
+        case let .retrieval(evaluation): return EvaluationTable.render(evaluation, split: split)
+        case let .classification(evaluation):
+            return String(format: "%@: accuracy %.2f%%, %d errors of %d, mean cross-entropy %.4f\n",
+                          split, evaluation.accuracy, evaluation.errors, evaluation.examples, evaluation.loss)
+        }
+    }
+}

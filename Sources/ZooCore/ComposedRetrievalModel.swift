@@ -36,6 +36,15 @@ public final class ComposedRetrievalModel: Module, RetrievalModel {
 
     public var family: Family { .retrieval }
 
+    /// The key prefix of the backbone's parameters in the composed state (`clip.`).
+    public var backbonePrefix: String { "clip." }
+
+    /// Stops training the backbone's image encoder; returns how many tensors and their pattern.
+    public func freezeImageEncoder() -> (count: Int, pattern: String) {
+        let pattern = backbonePrefix + backbone.imageEncoderParameterPattern
+        return (freeze(matching: pattern), pattern)
+    }
+
     public var exposedTaps: Set<Tap> {
         var taps = head.exposedTaps.union([.logits, .similarity, .sentenceFeatures, .frameFeatures, .frameMask])
         if head.exposedTaps.contains(.videoEmbedding) { taps.insert(.features) }

@@ -18,6 +18,9 @@ public protocol VideoEncoder: Module {
     var embeddingWidth: Int { get }
     /// Side of the square frames it takes, in pixels (CLIP ViT-B/32: 224).
     var imageSize: Int { get }
+    /// The key pattern of its image encoder's parameters (CLIP: `visual.*`), which freezing the
+    /// image encoder stops training.
+    var imageEncoderParameterPattern: String { get }
     /// pixels: `[B, F, 3, H, W]` preprocessed frames; mask `[B, F]`.
     func encodeVideo(pixels: Tensor, mask: Tensor) -> VideoFeatures
 }

@@ -31,6 +31,7 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
 public struct Registry: Sendable {
     public let manifest: Manifest
     private var factories: [String: Registration] = [:]
+    private var parameterRuleFactories: [String: @Sendable (ModelConfig) throws -> [ParameterGroupRule]] = [:]
     private var currentOwner = "the registry"
 
     struct Registration: Sendable {
@@ -85,6 +86,20 @@ public struct Registry: Sendable {
             throw RegistryError.kindMismatch(name: name, owner: currentOwner, manifestKind: entry.kind, registeredKind: kind)
         }
         factories[name] = Registration(owner: currentOwner, kind: kind, build: build, pretrained: pretrained)
+    }
+
+    /// Declares the optimizer rules a method trains `name` with (TeachCLIP's AFA layers at 10×
+    /// the learning rate), read from its configuration; they apply after the recipe's own rules.
+    public mutating func add(parameterRules name: String, _ rules: @escaping @Sendable (ModelConfig) throws -> [ParameterGroupRule]) throws {
+        guard factories[name]?.owner == currentOwner else {
+            throw RegistryError.notRegistered(name: name, target: currentOwner)
+        }
+        parameterRuleFactories[name] = rules
+    }
+
+    /// The optimizer rules the method of `name` declares for `config` (none for most).
+    public func parameterRules(for name: String, config: ModelConfig) throws -> [ParameterGroupRule] {
+        try parameterRuleFactories[name]?(config) ?? []
     }
 
     /// Names that have a factory, in zoo.json order.

@@ -2,7 +2,7 @@
 import Foundation
 
 /// A learning-rate multiplier as a function of the step (0-based) and the planned total.
-public enum LearningRateSchedule: Sendable, Equatable, Codable {
+public enum LearningRateSchedule: Sendable, Hashable, Codable {
     case constant
     /// Multiply by `gamma` every `stepSize` steps.
     case step(stepSize: Int, gamma: Float)

@@ -4,12 +4,14 @@ import Foundation
 import ZooTensor
 
 /// Updates parameters from their gradients. `learningRate` is the base rate; the schedule's
-/// multiplier and each parameter's group multiplier are applied on top.
+/// multiplier (given to each step by the trainer, which also clips the gradients: one place for
+/// every optimizer) and each parameter's group multiplier are applied on top.
 public protocol Optimizer: AnyObject {
     var parameters: [OptimizedParameter] { get }
     var learningRate: Float { get set }
-    /// Applies one update using the current gradients; parameters without gradients are skipped.
-    func step()
+    /// Applies one update using the current gradients at `learningRate × scheduleMultiplier`;
+    /// parameters without gradients are skipped.
+    func step(scheduleMultiplier: Float)
     /// Moment buffers etc. by `"<parameter key>.<slot>"`, for checkpoints.
     func state() -> [String: Tensor]
     func load(state: [String: Tensor]) throws
@@ -17,6 +19,9 @@ public protocol Optimizer: AnyObject {
 
 extension Optimizer {
     public func zeroGrad() { parameters.forEach { $0.tensor.zeroGrad() } }
+
+    /// One update at the base learning rate.
+    public func step() { step(scheduleMultiplier: 1) }
 }
 
 /// Why an optimizer state could not be restored.
@@ -60,12 +65,16 @@ public class SlottedOptimizer {
         stepCount = Int(state["step"]?.item ?? 0)
     }
 
-    /// Runs `update(value, gradient, slots, count, lr, weightDecay)` for every parameter with a gradient.
-    func forEachParameter(_ update: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, [UnsafeMutablePointer<Float>], Int, Float, Float) -> Void) {
+    /// Runs `update(value, gradient, slots, count, lr, weightDecay)` for every parameter with a
+    /// gradient, lr being `(learningRate × schedule) × group multiplier` (the order the zoo's
+    /// SGD and Adam runs have always used, so their numbers reproduce bit for bit).
+    func forEachParameter(scheduleMultiplier: Float,
+                          _ update: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, [UnsafeMutablePointer<Float>], Int, Float, Float) -> Void) {
+        let scheduled = learningRate * scheduleMultiplier
         for parameter in parameters {
             guard let grad = parameter.tensor.grad, let buffers = slots[parameter.key] else { continue }
             update(parameter.tensor.storage.pointer, grad.storage.pointer, buffers.map { $0.storage.pointer },
-                   parameter.tensor.count, learningRate * parameter.learningRateMultiplier, parameter.weightDecay)
+                   parameter.tensor.count, scheduled * parameter.learningRateMultiplier, parameter.weightDecay)
         }
     }
 }
@@ -81,9 +90,9 @@ public final class SGD: SlottedOptimizer, Optimizer {
         super.init(parameters: parameters, learningRate: learningRate, slotNames: ["momentum_buffer"])
     }
 
-    public func step() {
+    public func step(scheduleMultiplier: Float) {
         let first = stepCount == 0
-        forEachParameter { p, g, slots, n, lr, decay in
+        forEachParameter(scheduleMultiplier: scheduleMultiplier) { p, g, slots, n, lr, decay in
             let buffer = slots[0]
             for i in 0..<n {
                 var d = g[i] + decay * p[i]
@@ -116,11 +125,11 @@ public final class Adam: SlottedOptimizer, Optimizer {
         Adam(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, eps: eps, decoupledWeightDecay: true)
     }
 
-    public func step() {
+    public func step(scheduleMultiplier: Float) {
         stepCount += 1
         let correction1 = 1 - Foundation.pow(beta1, Float(stepCount))
         let correction2 = 1 - Foundation.pow(beta2, Float(stepCount))
-        forEachParameter { p, g, slots, n, lr, decay in
+        forEachParameter(scheduleMultiplier: scheduleMultiplier) { p, g, slots, n, lr, decay in
             let m = slots[0], v = slots[1]
             if decoupledWeightDecay { for i in 0..<n { p[i] *= 1 - lr * decay } }
             let stepSize = lr / correction1
@@ -135,32 +144,27 @@ public final class Adam: SlottedOptimizer, Optimizer {
     }
 }
 
-/// CLIP4Clip's BertAdam (`modules/optimization.py`): no bias correction, the gradient of *each*
-/// parameter clipped to norm `maxGradNorm` on its own, decay added to the update
-/// (`m/(√v+ε) + wd·p`), and the schedule evaluated at the step count *before* this step.
+/// BertAdam as CLIP4Clip's `modules/optimization.py` has it: no bias correction, decay added
+/// to the update (`m/(√v+ε) + wd·p`), the schedule applied after the group multiplier
+/// (`(lr × group) × schedule`, as its param groups do). Its per-parameter gradient clipping is
+/// `GradientClipping.perTensorNorm`, applied by the trainer before the step; the trainer also
+/// evaluates the schedule at the step count *before* this step, as the official code does.
 public final class BertAdam: SlottedOptimizer, Optimizer {
-    public let beta1: Float, beta2: Float, eps: Float, maxGradNorm: Float
-    public let schedule: LearningRateSchedule
-    public let totalSteps: Int
+    public let beta1: Float, beta2: Float, eps: Float
 
-    public init(parameters: [OptimizedParameter], learningRate: Float, schedule: LearningRateSchedule = .constant,
-                totalSteps: Int, beta1: Float = 0.9, beta2: Float = 0.98, eps: Float = 1e-6, maxGradNorm: Float = 1.0) {
-        (self.beta1, self.beta2, self.eps, self.maxGradNorm) = (beta1, beta2, eps, maxGradNorm)
-        self.schedule = schedule
-        self.totalSteps = totalSteps
+    public init(parameters: [OptimizedParameter], learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.98, eps: Float = 1e-6) {
+        (self.beta1, self.beta2, self.eps) = (beta1, beta2, eps)
         super.init(parameters: parameters, learningRate: learningRate, slotNames: ["next_m", "next_v"])
     }
 
-    /// The learning-rate multiplier the next step will use.
-    public var currentScheduleMultiplier: Float { schedule.multiplier(step: stepCount, totalSteps: totalSteps) }
-
-    public func step() {
-        let multiplier = currentScheduleMultiplier
-        if maxGradNorm > 0 { for parameter in parameters { clipGradientNorm([parameter.tensor], maxNorm: maxGradNorm) } }
-        forEachParameter { p, g, slots, n, lr, decay in
-            let m = slots[0], v = slots[1]
-            let scheduled = lr * multiplier
-            for i in 0..<n {
+    public func step(scheduleMultiplier: Float) {
+        for parameter in parameters {
+            guard let grad = parameter.tensor.grad, let buffers = slots[parameter.key] else { continue }
+            let (p, g) = (parameter.tensor.storage.pointer, grad.storage.pointer)
+            let (m, v) = (buffers[0].storage.pointer, buffers[1].storage.pointer)
+            let scheduled = learningRate * parameter.learningRateMultiplier * scheduleMultiplier
+            let decay = parameter.weightDecay
+            for i in 0..<parameter.tensor.count {
                 m[i] = beta1 * m[i] + (1 - beta1) * g[i]
                 v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
                 let update = m[i] / (v[i].squareRoot() + eps) + decay * p[i]

@@ -1,10 +1,10 @@
-// Per-parameter optimisation settings chosen by key patterns (CLIP4Clip's coef_lr on `clip.*`,
-// no weight decay on biases and LayerNorms, TeachCLIP's 10x on AFA).
+// Per-parameter optimisation settings chosen by key patterns (a backbone's lr multiplier, no
+// weight decay on biases, a method's own rules), and gradient clipping.
 import ZooTensor
 
 /// A rule that applies to the parameters whose keys match `pattern`. Later rules override
 /// earlier ones for the fields they set.
-public struct ParameterGroupRule: Sendable, Equatable {
+public struct ParameterGroupRule: Sendable, Hashable {
     public var pattern: String
     public var learningRateMultiplier: Float?
     public var weightDecay: Float?
@@ -17,10 +17,11 @@ public struct ParameterGroupRule: Sendable, Equatable {
         self.frozen = frozen
     }
 
-    /// CLIP4Clip's rule: no decay for any key containing `bias`, `LayerNorm.bias`, `LayerNorm.weight`.
-    /// Our LayerNorm keys follow the official ones (`ln_1.weight`…), which the official code does
-    /// decay, since its test is on the substring `LayerNorm`; we mirror that exactly.
-    public static let clip4clipNoDecay = ParameterGroupRule("*bias*", weightDecay: 0)
+    /// No decay for any key containing `bias`: the zoo's default, from CLIP4Clip's `no_decay` list
+    /// (`bias`, `LayerNorm.bias`, `LayerNorm.weight`). LayerNorm keys follow the checkpoints'
+    /// names (`ln_1.weight`…), which that code does decay, since its test is on the substring
+    /// `LayerNorm`; this mirrors it exactly.
+    public static let biasesWithoutDecay = ParameterGroupRule("*bias*", weightDecay: 0)
 }
 
 /// One trainable tensor with its resolved settings.
@@ -52,6 +53,24 @@ extension Module {
             if !frozen { result.append(parameter) }
         }
         return result
+    }
+}
+
+/// How gradients are limited before an optimizer step.
+public enum GradientClipping: Sendable, Equatable {
+    case none
+    /// The joint L2 norm of all gradients at most `maxNorm` (`torch.nn.utils.clip_grad_norm_`).
+    case jointNorm(Float)
+    /// Each tensor's gradient norm at most `maxNorm` on its own (BertAdam's `max_grad_norm`).
+    case perTensorNorm(Float)
+
+    /// Clips the gradients of `parameters` in place.
+    public func apply(to parameters: [OptimizedParameter]) {
+        switch self {
+        case .none: break
+        case let .jointNorm(limit): clipGradientNorm(parameters.map(\.tensor), maxNorm: limit)
+        case let .perTensorNorm(limit): for parameter in parameters { clipGradientNorm([parameter.tensor], maxNorm: limit) }
+        }
     }
 }
 

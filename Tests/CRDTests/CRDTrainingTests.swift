@@ -58,9 +58,8 @@ private func makeTrainer(studentSeed: UInt64, out: URL) -> (Trainer, CRDLoss) {
     recipe.learningRate = 0.05
     recipe.batchSize = 6
     recipe.epochs = 2
-    recipe.seed = 3
     recipe.parameterRules = []
-    let trainer = Trainer(modelName: "tiny", model: student, teacher: teacher, losses: [("crd", crd, 0.8)], recipe: recipe, data: TinyData())
+    let trainer = Trainer(modelName: "tiny", model: student, teacher: teacher, losses: [("crd", crd, 0.8)], recipe: recipe, seed: 3, data: TinyData())
     trainer.outputDirectory = out
     return (trainer, crd)
 }

@@ -72,17 +72,25 @@ struct CompareCommandTests {
         #expect(statuses == ["ok", "failed"])
     }
 
-    @Test("a finished run is reused only with the same settings; other settings name the folder and the fix")
-    func staleRunIsNotReused() throws {
+    @Test("a finished run is reused by its experiment's hash; a changed setting is a new run beside it")
+    func runsAreReusedByExperiment() throws {
         let out = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
         let first = zoo(["compare", "mlp-student", "--steps", "3", "--out", out.path])
         let again = zoo(["compare", "mlp-student", "--steps", "3", "--out", out.path])
         #expect(first.status == 0 && again.status == 0, "\(first.errors)\(again.errors)")
-        #expect(!again.output.contains("training mlp-student"), "the finished run should have been reused:\n\(again.output)")
+        #expect(again.output.contains("reusing the finished run"), "the finished run should have been reused:\n\(again.output)")
+        let folder = out.appendingPathComponent("mlp-student/seed0")
+        let recorded = try Experiment(contentsOf: folder.appendingPathComponent("experiment.json"))
+        #expect(recorded.recipe.steps == 3 && recorded.student.name == "mlp-student")
         let changed = zoo(["compare", "mlp-student", "--steps", "4", "--out", out.path])
-        #expect(changed.status == 1)
-        #expect(changed.output.contains("--steps 3") && changed.output.contains("choose another --out"), "\(changed.output)")
+        #expect(changed.status == 0, "\(changed.errors)")
+        #expect(!changed.output.contains("reusing"), "\(changed.output)")
+        var edited = recorded
+        edited.recipe.steps = 4
+        let beside = out.appendingPathComponent("mlp-student/seed0-\(edited.contentHash.prefix(8))")
+        #expect(try Experiment(contentsOf: beside.appendingPathComponent("experiment.json")) == edited)
+        #expect(try Experiment(contentsOf: folder.appendingPathComponent("experiment.json")) == recorded, "the first run is kept")
     }
 
     @Test("an impossible combination stops the comparison before anything trains")

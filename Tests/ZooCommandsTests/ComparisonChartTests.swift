@@ -6,6 +6,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import ZooCommands
+import ZooCore
 import ZooManifest
 
 private func row(_ label: String, recall: Double, flops: Double) -> ComparisonRow {

@@ -40,11 +40,12 @@ struct OptimizerTests {
         #expect(Swift.abs(coupled.tensor.scalars[0] - (1 - 0.1)) < 1e-6)
     }
 
-    @Test("BertAdam has no bias correction, clips each parameter's gradient and decays in the update")
+    @Test("BertAdam has no bias correction and decays in the update; its clipping limits each parameter's gradient")
     func bertAdam() {
         let p = parameter(decay: 0.2)
         p.tensor.grad = Tensor([3, 4])   // norm 5, clipped to 1 → [0.6, 0.8]
-        let optimizer = BertAdam(parameters: [p], learningRate: 0.1, totalSteps: 10, beta1: 0.9, beta2: 0.98)
+        let optimizer = BertAdam(parameters: [p], learningRate: 0.1, beta1: 0.9, beta2: 0.98)
+        GradientClipping.perTensorNorm(1).apply(to: optimizer.parameters)
         optimizer.step()
         // m = 0.1·g, v = 0.02·g², update = m/(√v + ε) + wd·p
         let g: [Float] = [0.6, 0.8], start: [Float] = [1, -2]
@@ -78,7 +79,7 @@ struct OptimizerTests {
     func parameterGroups() {
         let model = Linear(2, 2)
         let resolved = model.optimizedParameters(weightDecay: 0.2, rules: [
-            ParameterGroupRule("*", learningRateMultiplier: 0.001), .clip4clipNoDecay,
+            ParameterGroupRule("*", learningRateMultiplier: 0.001), .biasesWithoutDecay,
             ParameterGroupRule("weight", learningRateMultiplier: 10),
         ])
         let byKey = Dictionary(uniqueKeysWithValues: resolved.map { ($0.key, $0) })

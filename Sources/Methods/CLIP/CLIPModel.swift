@@ -31,6 +31,7 @@ public final class CLIPModel: Module, ContrastiveModel {
     public var embeddingWidth: Int { configuration.embedDim }
     public var contextLength: Int { configuration.contextLength }
     public var imageSize: Int { configuration.imageSize }
+    public var imageEncoderParameterPattern: String { "visual.*" }
     public var exposedTaps: Set<Tap> {
         [.logits, .similarity, .textEmbedding, .videoEmbedding, .features, .sentenceFeatures, .frameFeatures, .frameMask]
     }

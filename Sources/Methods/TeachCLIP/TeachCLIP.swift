@@ -16,6 +16,9 @@ import ZooTensor
 public enum TeachCLIPEntry: MethodEntry {
     public static func register(in registry: inout Registry) throws {
         try registry.add(head: "teachclip") { config in AFAStudentHead(try TeachCLIPConfiguration(config: config)) }
+        try registry.add(parameterRules: "teachclip") { config in
+            config.has("afaLRMultiplier") ? [afaLearningRateRule(multiplier: try config.float("afaLRMultiplier"))] : []
+        }
         try registry.add(loss: "teachclip-coarse") { config in try CoarseTeachingLoss(config: config) }
         try registry.add(loss: "teachclip-fine") { _ in FineTeachingLoss() }
     }

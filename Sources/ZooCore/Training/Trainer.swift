@@ -52,6 +52,11 @@ public final class Trainer {
     public let losses: [(name: String, loss: any DistillationLoss, weight: Float)]
     public let taskWeight: Float
     public let recipe: TrainingRecipe
+    /// Seed of the data order, dropout and any loss state.
+    public let seed: UInt64
+    /// The parameter rules the optimizer applies, in order (`BuiltRun.parameterRules`: the
+    /// backbone's multiplier, the recipe's rules, the method's own); nil: the recipe's alone.
+    public var parameterRules: [ParameterGroupRule]?
     public let data: any BatchSource
     /// Evaluates the model: the number that picks the best checkpoint (higher is better) and a JSON object.
     public var evaluate: ((any ZooModel) throws -> (primary: Double, report: [String: Any]))?
@@ -63,13 +68,14 @@ public final class Trainer {
 
     public init(modelName: String, model: any ZooModel, teacher: (any ZooModel)? = nil, teachers: [any ZooModel] = [],
                 losses: [(name: String, loss: any DistillationLoss, weight: Float)] = [], taskWeight: Float = 1,
-                recipe: TrainingRecipe, data: any BatchSource) {
+                recipe: TrainingRecipe, seed: UInt64 = 0, data: any BatchSource) {
         self.modelName = modelName
         self.model = model
         self.teachers = (teacher.map { [$0] } ?? []) + teachers
         self.losses = losses
         self.taskWeight = taskWeight
         self.recipe = recipe
+        self.seed = seed
         self.data = data
     }
 
@@ -84,12 +90,13 @@ public final class Trainer {
         guard batchesPerEpoch > 0 else { throw TrainingError.emptyData(data.name, batchSize: recipe.batchSize) }
         let total = plannedSteps
         try prepareLosses()
-        let optimizer = recipe.makeOptimizer(for: [("", model)] + losses.map { ("loss.\($0.name).", $0.loss) }, totalSteps: total)
+        let optimizer = recipe.makeOptimizer(for: [("", model)] + losses.map { ("loss.\($0.name).", $0.loss) },
+                                             rules: parameterRules ?? recipe.parameterRules)
         let lossModules = losses.map { ($0.name, $0.loss as Module) }
         teachers.forEach { $0.eval() }
         var state = TrainerState(model: modelName, step: 0, totalSteps: total, epoch: 0, batchInEpoch: 0,
-                                 randomState: RandomGenerator(seed: recipe.seed ^ 0xD1B5_4A32_D192_ED03).stateStrings,
-                                 bestMetric: nil, bestStep: nil, recipe: recipe)
+                                 randomState: RandomGenerator(seed: seed ^ 0xD1B5_4A32_D192_ED03).stateStrings,
+                                 bestMetric: nil, bestStep: nil, recipe: recipe, seed: seed)
         let lastURL = outputDirectory?.appendingPathComponent("last.safetensors")
         if let lastURL {
             try FileManager.default.createDirectory(at: outputDirectory!, withIntermediateDirectories: true)
@@ -97,7 +104,7 @@ public final class Trainer {
             if resume {
                 guard exists else { throw TrainingError.nothingToResume(lastURL.path) }
                 state = try TrainingCheckpoint.load(from: lastURL, model: model, optimizer: optimizer, losses: lossModules)
-                guard state.model == modelName, state.recipe == recipe, state.totalSteps == total else {
+                guard state.model == modelName, state.recipe == recipe, state.seed == seed, state.totalSteps == total else {
                     throw CheckpointError.differentRun(lastURL.lastPathComponent, expected: "\(modelName), \(total) steps",
                                                        found: "\(state.model), \(state.totalSteps) steps")
                 }
@@ -108,7 +115,7 @@ public final class Trainer {
         } else if resume {
             throw TrainingError.nothingToResume("(no output directory)")
         }
-        var generator = RandomGenerator(stateStrings: state.randomState) ?? RandomGenerator(seed: recipe.seed)
+        var generator = RandomGenerator(stateStrings: state.randomState) ?? RandomGenerator(seed: seed)
         let started = Date()
         var lastLoss: Float = .nan
         var lastEvaluation: [String: Any]?
@@ -118,7 +125,7 @@ public final class Trainer {
 
         while state.step < stopAt {
             let batchStart = Date()
-            let batch = try data.batch(epoch: state.epoch, index: state.batchInEpoch, batchSize: recipe.batchSize, seed: recipe.seed)
+            let batch = try data.batch(epoch: state.epoch, index: state.batchInEpoch, batchSize: recipe.batchSize, seed: seed)
             let (loss, parts) = try GlobalRandom.$stream.withValue(GlobalRandom.Stream(seed: 0)) { () throws -> (Tensor, [String: Float]) in
                 GlobalRandom.stream.generator = generator
                 defer { generator = GlobalRandom.stream.generator }
@@ -130,12 +137,11 @@ public final class Trainer {
             }
             optimizer.zeroGrad()
             loss.backward()
+            // The one place where gradients are clipped and the schedule is applied, for every
+            // optimizer (evaluated at the step count before this step, as the official code does).
             let scheduled = recipe.schedule.multiplier(step: state.step, totalSteps: total)
-            if !recipe.optimizerSchedulesItself {
-                if recipe.gradientClip > 0 { clipGradientNorm(optimizer.parameters.map(\.tensor), maxNorm: recipe.gradientClip) }
-                optimizer.learningRate = recipe.learningRate * scheduled
-            }
-            noGrad { optimizer.step() }
+            recipe.gradientClipping.apply(to: optimizer.parameters)
+            noGrad { optimizer.step(scheduleMultiplier: scheduled) }
             model.didUpdateParameters()
 
             state.step += 1
@@ -184,10 +190,10 @@ public final class Trainer {
     func prepareLosses() throws {
         let aware = losses.compactMap { entry in (entry.loss as? any TrainingSetAwareLoss).map { (entry.name, $0) } }
         guard !aware.isEmpty else { return }
-        let batch = try data.batch(epoch: 0, index: 0, batchSize: recipe.batchSize, seed: recipe.seed)
+        let batch = try data.batch(epoch: 0, index: 0, batchSize: recipe.batchSize, seed: seed)
         model.eval()
         defer { model.train() }
-        let (studentOutputs, teacherOutputs) = try GlobalRandom.withSeed(recipe.seed) {
+        let (studentOutputs, teacherOutputs) = try GlobalRandom.withSeed(seed) {
             try noGrad { (try model.forward(batch), try teacher.map { try $0.forward(batch) } ?? Outputs()) }
         }
         for (name, loss) in aware {

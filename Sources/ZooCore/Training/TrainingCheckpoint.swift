@@ -17,6 +17,7 @@ public struct TrainerState: Codable, Sendable, Equatable {
     public var bestMetric: Double?
     public var bestStep: Int?
     public var recipe: TrainingRecipe
+    public var seed: UInt64
 }
 
 /// Why a checkpoint cannot be used to resume.

@@ -2,13 +2,15 @@
 // throughput (for retrieval: embedding captions, embedding videos and scoring pairs separately,
 // since that decides serving cost) and the process's peak memory.
 import Foundation
-import ZooCore
 import ZooData
 import ZooTensor
 
-enum ComparisonCost {
-    /// Measures `model` (trained) on a few real examples of `data`'s test split.
-    static func measure(_ model: any ZooModel, data: RunData, contextLength: Int) throws -> [String: Double] {
+/// Cost measurements of a trained run, by the keys comparisons report (`params`,
+/// `flops_per_caption`, `videos_per_second`, `peak_mb`, …).
+public enum ComparisonCost {
+    /// Measures `run`'s model (trained) on a few real examples of its test split.
+    public static func measure(_ run: BuiltRun) throws -> [String: Double] {
+        let (model, data, contextLength) = (run.model, run.data, run.recipe.contextLength)
         var cost: [String: Double] = ["params": Double(model.parameterCount)]
         model.eval()
         defer { model.train() }
@@ -43,7 +45,7 @@ enum ComparisonCost {
             cost["flops_per_example"] = flops / Double(count)
             cost["examples_per_second"] = Double(count) / seconds
         }
-        if let peak = peakResidentMegabytes() { cost["peak_mb"] = peak }
+        if let peak = ProcessMemory.peakResidentMegabytes() { cost["peak_mb"] = peak }
         return cost
     }
 
@@ -53,18 +55,5 @@ enum ComparisonCost {
         let start = Date()
         let (result, flops) = try FLOPCounter.count { try body() }
         return (result, flops, Swift.max(Date().timeIntervalSince(start), 1e-9))
-    }
-
-    /// `VmHWM` of this process (Linux), in MB: the peak resident memory since the last reset.
-    static func peakResidentMegabytes() -> Double? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
-        return kilobytes / 1024
-    }
-
-    /// Resets the peak so that the next reading covers only what follows (Linux ≥ 4.0; a no-op elsewhere).
-    static func resetPeakMemory() {
-        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     }
 }

@@ -1,8 +1,7 @@
-// A frozen image encoder encodes each video once: `zoo train HEAD --freeze-visual` trains the
+// A frozen image encoder encodes each video once: an experiment with `freezeImageEncoder` trains the
 // head (and the text encoder) on frame features computed up front, instead of running the image
 // encoder at every step.
 import Foundation
-import ZooCore
 import ZooData
 import ZooTensor
 
@@ -10,13 +9,14 @@ import ZooTensor
 /// as `[F, D]` frame features (kind `.features`), with the captions, validity and temporal pairs
 /// of the split it wraps. Held in memory (F·D floats per video: 1 KB for clip-tiny on synthvtt,
 /// 24 KB for ViT-B/32 at 12 frames).
-struct EncodedVideoSource: RetrievalSource {
-    let base: any RetrievalSource
+public struct EncodedVideoSource: RetrievalSource {
+    /// The split whose videos were encoded.
+    public let base: any RetrievalSource
     private let features: [Tensor]
     private let validFrames: [Int]
 
     /// Encodes every video of `base` with `encoder` in eval mode without gradients, `batchSize` at a time.
-    init(base: any RetrievalSource, encoder: any VideoEncoder, batchSize: Int = 32) throws {
+    public init(base: any RetrievalSource, encoder: any VideoEncoder, batchSize: Int = 32) throws {
         self.base = base
         var features: [Tensor] = [], valid: [Int] = []
         features.reserveCapacity(base.videoCount)
@@ -40,13 +40,13 @@ struct EncodedVideoSource: RetrievalSource {
         (self.features, self.validFrames) = (features, valid)
     }
 
-    var name: String { base.name }
-    var videoCount: Int { base.videoCount }
-    var framesPerVideo: Int { base.framesPerVideo }
-    var captions: [Caption] { base.captions }
-    var temporalPairs: [(Int, Int)] { base.temporalPairs }
+    public var name: String { base.name }
+    public var videoCount: Int { base.videoCount }
+    public var framesPerVideo: Int { base.framesPerVideo }
+    public var captions: [Caption] { base.captions }
+    public var temporalPairs: [(Int, Int)] { base.temporalPairs }
 
-    func video(_ index: Int) throws -> VideoFrames {
+    public func video(_ index: Int) throws -> VideoFrames {
         VideoFrames(values: features[index], kind: .features, validFrames: validFrames[index])
     }
 }

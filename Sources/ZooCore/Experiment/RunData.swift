@@ -1,87 +1,90 @@
 // The data of a run, retrieval or classification, with what training and evaluation need of it.
 import Foundation
-import ZooCommandLine
-import ZooCore
 import ZooData
 import ZooManifest
 
 /// The splits of a classification dataset.
-struct ClassificationSplits {
-    var train: any ClassificationSource
-    var test: any ClassificationSource
+public struct ClassificationSplits {
+    public var train: any ClassificationSource
+    public var test: any ClassificationSource
+
+    public init(train: any ClassificationSource, test: any ClassificationSource) {
+        (self.train, self.test) = (train, test)
+    }
 }
 
 /// An evaluation of either family, as `zoo train`/`zoo eval` report it.
-enum RunEvaluation: Encodable {
+public enum RunEvaluation: Encodable, Sendable {
     case retrieval(RetrievalEvaluation)
     case classification(ClassificationEvaluation)
 
     /// What picks the best checkpoint: t2v R@1 or accuracy.
-    var primary: Double {
+    public var primary: Double {
         switch self {
         case let .retrieval(evaluation): return evaluation.primary
         case let .classification(evaluation): return evaluation.primary
         }
     }
 
-    var summary: String {
+    /// One line for logs.
+    public var summary: String {
         switch self {
         case let .retrieval(evaluation): return evaluation.metrics.textToVideo.description
         case let .classification(evaluation): return String(format: "accuracy %.2f%% (%d errors of %d)", evaluation.accuracy, evaluation.errors, evaluation.examples)
         }
     }
 
-    func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: Encoder) throws {
         switch self {
         case let .retrieval(evaluation): try evaluation.encode(to: encoder)
         case let .classification(evaluation): try evaluation.encode(to: encoder)
         }
     }
 
-    func render(split: String) -> String {
+    /// The metrics by the names comparisons report (`t2v_r1`, …, or `accuracy`, `errors`).
+    public var quality: [String: Double] {
         switch self {
-        case let .retrieval(evaluation): return EvaluationTable.render(evaluation, split: split)
-        case let .classification(evaluation):
-            return String(format: "%@: accuracy %.2f%%, %d errors of %d, mean cross-entropy %.4f\n",
-                          split, evaluation.accuracy, evaluation.errors, evaluation.examples, evaluation.loss)
+        case let .retrieval(result):
+            let (t, v) = (result.metrics.textToVideo, result.metrics.videoToText)
+            var values = ["t2v_r1": t.recallAt1, "t2v_r5": t.recallAt5, "t2v_r10": t.recallAt10, "t2v_mdr": t.medianRank,
+                          "t2v_mnr": t.meanRank, "v2t_r1": v.recallAt1, "v2t_r5": v.recallAt5, "v2t_r10": v.recallAt10,
+                          "v2t_mdr": v.medianRank, "v2t_mnr": v.meanRank]
+            if let temporal = result.temporalR1 { values["temporal_r1"] = temporal }
+            if let pairs = result.temporalPairAccuracy { values["temporal_pair_accuracy"] = pairs }
+            return values
+        case let .classification(result):
+            return ["accuracy": result.accuracy, "errors": Double(result.errors)]
         }
     }
 }
 
 /// A run's data.
-enum RunData {
+public enum RunData {
     case retrieval(DataSplits, CLIPTokenizer)
     case classification(ClassificationSplits)
 
-    func trainBatcher(contextLength: Int) -> any BatchSource {
+    public func trainBatcher(contextLength: Int) -> any BatchSource {
         switch self {
         case let .retrieval(splits, tokenizer): return RetrievalBatcher(source: splits.train, tokenizer: tokenizer, contextLength: contextLength)
         case let .classification(splits): return ClassificationBatcher(source: splits.train)
         }
     }
 
-    /// Names of the splits `zoo eval --split` accepts, and the one used during training.
-    var validationName: String {
-        switch self {
-        case let .retrieval(splits, _): return (splits.validation ?? splits.test).name
-        case let .classification(splits): return splits.test.name
-        }
-    }
-
     /// Evaluates `model` on the test split, or on the validation split (the test split when the
     /// dataset has none: digits and synthfine keep no validation split, as the papers report test).
-    func evaluate(_ model: any ZooModel, name: String, validation: Bool, contextLength: Int) throws -> (RunEvaluation, split: String) {
+    public func evaluate(_ model: any ZooModel, name: String, validation: Bool, contextLength: Int) throws -> (RunEvaluation, split: String) {
         switch self {
         case let .retrieval(splits, tokenizer):
             let source = validation ? (splits.validation ?? splits.test) : splits.test
             let evaluator = RetrievalEvaluator(batcher: RetrievalBatcher(source: source, tokenizer: tokenizer, contextLength: contextLength))
-            return (.retrieval(try evaluator.evaluate(try RunSetup.retrievalModel(model, name: name))), source.name)
+            guard let retrieval = model as? any RetrievalModel else { throw ExperimentError.notRetrieval(name) }
+            return (.retrieval(try evaluator.evaluate(retrieval)), source.name)
         case let .classification(splits):
             return (.classification(try ClassificationEvaluator(source: splits.test).evaluate(model)), splits.test.name)
         }
     }
 
-    var hasValidationSplit: Bool {
+    public var hasValidationSplit: Bool {
         if case let .retrieval(splits, _) = self { return splits.validation != nil }
         return false
     }
@@ -89,10 +92,9 @@ enum RunData {
 
 extension DataSpec {
     /// The splits for a model of `family`, or an error when data and model disagree.
-    func loadRun(family: Family, imageSize: Int, frames: Int?, arguments: ParsedArguments) throws -> RunData {
+    public func loadRun(family: Family, model: String, imageSize: Int, frames: Int?, paths: [String: String]) throws -> RunData {
         guard family == self.family else {
-            throw UsageError("--data \(self) is \(self.family.rawValue) data but the model is a \(family.rawValue) model; use "
-                             + (family == .retrieval ? "synthvtt, msrvtt:DIR or features:DIR" : "digits or synthfine"))
+            throw ExperimentError.dataFamilyMismatch(dataset: "\(self)", dataFamily: self.family, model: model, modelFamily: family)
         }
         switch self {
         case .digits:
@@ -102,7 +104,7 @@ extension DataSpec {
             let (train, test) = SynthFineSource.splits()
             return .classification(ClassificationSplits(train: train, test: test))
         default:
-            return .retrieval(try load(imageSize: imageSize, frames: frames, arguments: arguments), try CLIPTokenizer.shared())
+            return .retrieval(try load(imageSize: imageSize, frames: frames, paths: paths), try CLIPTokenizer.shared())
         }
     }
 }

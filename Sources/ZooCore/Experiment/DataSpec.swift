@@ -1,13 +1,11 @@
-// `--data`: which dataset a command trains or evaluates on.
+// Which dataset an experiment trains or evaluates on (`Experiment.data.dataset`, `--data`).
 import Foundation
-import ZooCommandLine
-import ZooCore
 import ZooData
 import ZooManifest
 
 /// A parsed `--data` value: `synthvtt` (embedded), `msrvtt:DIR` or `features:DIR` (retrieval);
 /// `digits` (shipped) or `synthfine` (embedded) (classification).
-public enum DataSpec: Equatable, CustomStringConvertible {
+public enum DataSpec: Equatable, Sendable, CustomStringConvertible {
     case synthvtt
     case msrvtt(String)
     case features(String)
@@ -16,21 +14,20 @@ public enum DataSpec: Equatable, CustomStringConvertible {
 
     public static let examples = ["synthvtt", "msrvtt:DIR", "features:DIR", "digits", "synthfine"]
 
-    public init(_ text: String) throws {
+    public init(_ text: String) throws(ExperimentError) {
         if text == "synthvtt" { self = .synthvtt; return }
         if text == "digits" { self = .digits; return }
         if text == "synthfine" { self = .synthfine; return }
         if let colon = text.firstIndex(of: ":") {
             let kind = String(text[..<colon]), path = String(text[text.index(after: colon)...])
-            guard !path.isEmpty else { throw UsageError("--data \(text): give a directory after '\(kind):'") }
+            guard !path.isEmpty else { throw .badValue(field: "the dataset", value: "\"\(text)\"", expected: "a directory after '\(kind):'") }
             switch kind {
             case "msrvtt": self = .msrvtt(path); return
             case "features": self = .features(path); return
             default: break
             }
         }
-        throw UsageError("unknown --data \"\(text)\"; use one of \(Self.examples.joined(separator: ", "))."
-                         + Suggestions.didYouMean(text, in: ["synthvtt", "msrvtt", "features", "digits", "synthfine"]))
+        throw .unknownDataset(text, suggestion: Suggestions.didYouMean(text, in: ["synthvtt", "msrvtt", "features", "digits", "synthfine"]))
     }
 
     public var description: String {
@@ -66,4 +63,8 @@ public struct DataSplits {
     public var train: any RetrievalSource
     public var validation: (any RetrievalSource)?
     public var test: any RetrievalSource
+
+    public init(train: any RetrievalSource, validation: (any RetrievalSource)?, test: any RetrievalSource) {
+        (self.train, self.validation, self.test) = (train, validation, test)
+    }
 }

@@ -1,0 +1,198 @@
+// An experiment made real: the student (a registered model, or a head composed with its
+// backbone), the frozen teachers, the losses, the resolved recipe and the data, all checked
+// before any work starts.
+import Foundation
+import ZooManifest
+import ZooNN
+import ZooTensor
+
+/// Everything a run trains and evaluates, built from an `Experiment`.
+public struct BuiltRun {
+    public let experiment: Experiment
+    /// The student's registry name.
+    public var name: String { experiment.student.name }
+    public let model: any ZooModel
+    /// The experiment's recipe with the context length cut to what the text encoder accepts.
+    public let recipe: TrainingRecipe
+    /// The optimizer's rules in order: the backbone's multiplier, the recipe's, the method's.
+    public let parameterRules: [ParameterGroupRule]
+    public let data: RunData
+    public private(set) var teachers: [(name: String, model: any ZooModel)] = []
+    public private(set) var losses: [(name: String, loss: any DistillationLoss, weight: Float)] = []
+    /// What was composed (heads only), for the log.
+    public private(set) var composition: CompositionReport?
+    /// Lines for the run's log about how it was set up.
+    public private(set) var notes: [String] = []
+
+    /// Builds the run. Every teacher needs weights (`ExperimentRun` trains those without first);
+    /// with `forTraining` false, teachers and losses are left out (evaluation).
+    public init(_ experiment: Experiment, registry: Registry, forTraining: Bool = true) throws {
+        self.experiment = experiment
+        let entry = try registry.entry(experiment.student.name)
+        guard entry.kind == .model || entry.kind == .head else {
+            throw ExperimentError.wrongKind(name: entry.name, kind: entry.kind.rawValue,
+                                            needed: "the student must be a model or a similarity head (`zoo list --kind model`, `--kind head`)")
+        }
+        let spec = try DataSpec(experiment.data.dataset)
+        var recipe = experiment.recipe
+        let (model, composition, methodRules) = try Self.buildStudent(experiment, entry: entry, spec: spec, registry: registry,
+                                                                     contextLength: recipe.contextLength)
+        self.model = model
+        self.composition = composition
+        if let text = model as? any TextEncoder { recipe.contextLength = Swift.min(recipe.contextLength, text.contextLength) }
+        if let composed = model as? ComposedRetrievalModel {
+            recipe.contextLength = Swift.min(recipe.contextLength, composed.backbone.contextLength)
+        }
+        self.recipe = recipe
+        var rules: [ParameterGroupRule] = []
+        if let composed = model as? ComposedRetrievalModel, recipe.backboneLearningRateMultiplier != 1 {
+            rules.append(ParameterGroupRule(composed.backbonePrefix + "*", learningRateMultiplier: recipe.backboneLearningRateMultiplier))
+        }
+        parameterRules = rules + recipe.parameterRules + methodRules
+
+        if forTraining {
+            for teacher in experiment.teachers {
+                guard let weights = teacher.weights else {
+                    throw ExperimentError.badValue(field: "teacher \(teacher.name)", value: "without weights",
+                                                   expected: "given weights, or trained first (`ExperimentRun` does that)")
+                }
+                var teacherExperiment = experiment
+                teacherExperiment.student = ModelSpec(name: teacher.name, weights: weights)
+                teacherExperiment.backbone = experiment.backbone.map { ModelSpec(name: $0.name) }
+                teacherExperiment.recipe = try TrainingRecipe(entry: registry.entry(teacher.name))
+                let (model, _, _) = try Self.buildStudent(teacherExperiment, entry: try registry.entry(teacher.name), spec: spec,
+                                                          registry: registry, contextLength: teacherExperiment.recipe.contextLength,
+                                                          isTeacher: true)
+                model.freeze()
+                teachers.append((teacher.name, model))
+            }
+            for term in experiment.losses {
+                losses.append((term.name, try registry.createLoss(term.name, overrides: try Self.overrides(term.settings, entry: term.name)), term.weight))
+            }
+            try Self.check(student: (experiment.student.name, model), teachers: teachers, losses: losses, taskWeight: experiment.taskWeight)
+        }
+
+        let imageSize = (model as? any VideoEncoder)?.imageSize ?? (model as? ComposedRetrievalModel)?.backbone.imageSize ?? 32
+        var loaded = try spec.loadRun(family: model.family, model: experiment.student.name, imageSize: imageSize,
+                                      frames: experiment.data.frames, paths: experiment.data.paths)
+        if experiment.data.freezeImageEncoder {
+            guard let composed = model as? ComposedRetrievalModel, case let .retrieval(splits, tokenizer) = loaded else {
+                throw ExperimentError.notAHead(option: "freezing the image encoder", name: experiment.student.name)
+            }
+            let frozen = composed.freezeImageEncoder()
+            let started = Date()
+            func encoded(_ source: any RetrievalSource) throws -> any RetrievalSource {
+                try EncodedVideoSource(base: source, encoder: composed.backbone)
+            }
+            let cached = DataSplits(train: try encoded(splits.train), validation: try splits.validation.map(encoded), test: try encoded(splits.test))
+            loaded = .retrieval(cached, tokenizer)
+            notes.append(String(format: "froze the image encoder (%d tensors, %@); every video encoded once by it in %.1f s",
+                                frozen.count, frozen.pattern, Date().timeIntervalSince(started)))
+        }
+        data = loaded
+    }
+
+    /// The student (or a teacher) under the experiment's seed, and the method's parameter rules.
+    private static func buildStudent(_ experiment: Experiment, entry: ManifestEntry, spec: DataSpec, registry: Registry,
+                                     contextLength: Int, isTeacher: Bool = false)
+        throws -> (any ZooModel, CompositionReport?, [ParameterGroupRule]) {
+        let student = experiment.student
+        let overrides = try Self.overrides(student.settings, entry: student.name)
+        return try GlobalRandom.withSeed(experiment.seed) {
+            if entry.kind == .head {
+                let dataFrames = experiment.data.frames ?? spec.defaultFrames
+                let sizes = try registry.config(for: student.name)
+                var extra: [JSONNode.Member] = []
+                if sizes.has("frames"), let dataFrames { extra.append(.init(key: "frames", value: .number(dataFrames))) }
+                if sizes.has("words") { extra.append(.init(key: "words", value: .number(contextLength))) }
+                let headOverrides = try ModelConfig.merge(.object(members: extra), overrides, entry: student.name, allowingNewKeys: true)
+                let backbone = try experiment.backbone
+                    ?? ModelSpec(name: Experiment.defaultBackbone(forHead: student.name, dataset: spec, registry: registry))
+                let (composed, report) = try registry.composedModel(
+                    head: student.name, backbone: backbone.name, headOverrides: headOverrides,
+                    backboneWeights: isTeacher ? nil : backbone.weights.map { URL(fileURLWithPath: $0) })
+                if let weights = student.weights { try composed.loadWeights(from: URL(fileURLWithPath: weights)) }
+                let rules = try registry.parameterRules(for: student.name, config: try registry.config(for: student.name, overrides: headOverrides))
+                return (composed, report, rules)
+            }
+            let module = try student.weights.map { try registry.createFromWeights(student.name, weights: URL(fileURLWithPath: $0), overrides: overrides) }
+                ?? registry.create(student.name, overrides: overrides)
+            guard let model = module as? any ZooModel else {
+                throw ZooError.wrongKind(name: student.name, expected: "model", actual: entry.kind.rawValue)
+            }
+            return (model, nil, try registry.parameterRules(for: student.name, config: try registry.config(for: student.name, overrides: overrides)))
+        }
+    }
+
+    /// Builds `experiment`'s student, its teachers (freshly initialised when they have no weights
+    /// yet) and its losses, and throws every reason the combination cannot train; loads no data.
+    public static func check(_ experiment: Experiment, registry: Registry) throws {
+        let entry = try registry.entry(experiment.student.name)
+        guard entry.kind == .model || entry.kind == .head else {
+            throw ExperimentError.wrongKind(name: entry.name, kind: entry.kind.rawValue,
+                                            needed: "the student must be a model or a similarity head (`zoo list --kind model`, `--kind head`)")
+        }
+        let spec = try DataSpec(experiment.data.dataset)
+        let (model, _, _) = try buildStudent(experiment, entry: entry, spec: spec, registry: registry,
+                                             contextLength: experiment.recipe.contextLength)
+        if model.family != spec.family {
+            throw ExperimentError.dataFamilyMismatch(dataset: "\(spec)", dataFamily: spec.family, model: entry.name, modelFamily: model.family)
+        }
+        var teachers: [(name: String, model: any ZooModel)] = []
+        for teacher in experiment.teachers {
+            var alone = experiment
+            alone.student = ModelSpec(name: teacher.name, weights: teacher.weights)
+            alone.recipe = try TrainingRecipe(entry: registry.entry(teacher.name))
+            let (model, _, _) = try buildStudent(alone, entry: try registry.entry(teacher.name), spec: spec, registry: registry,
+                                                 contextLength: alone.recipe.contextLength, isTeacher: true)
+            teachers.append((teacher.name, model))
+        }
+        let losses = try experiment.losses.map { term in
+            (name: term.name, loss: try registry.createLoss(term.name, overrides: try overrides(term.settings, entry: term.name)), weight: term.weight)
+        }
+        try check(student: (entry.name, model), teachers: teachers, losses: losses, taskWeight: experiment.taskWeight)
+    }
+
+    /// `--set`-style settings as a JSON object of overrides (values parse as JSON when they can).
+    static func overrides(_ settings: [String: String], entry: String) throws -> JSONNode {
+        let arguments = settings.keys.sorted().map { "\($0)=\(settings[$0]!)" }
+        return try ConfigOverrides(arguments: arguments).overrides()
+    }
+
+    /// Throws every reason the combination cannot train, checked against each teacher.
+    static func check(student: (name: String, model: any ZooModel), teachers: [(name: String, model: any ZooModel)],
+                      losses: [(name: String, loss: any DistillationLoss, weight: Float)], taskWeight: Float) throws {
+        var combination = Combination(studentName: student.name, student: student.model, teacherName: teachers.first?.name,
+                                      teacher: teachers.first?.model, losses: losses, taskWeight: taskWeight)
+        var problems = combination.problems()
+        for (name, teacher) in teachers.dropFirst() {
+            combination.teacherName = name
+            combination.teacher = teacher
+            problems += combination.problems().filter { !problems.contains($0) }
+        }
+        if teachers.count > 1, let memory = losses.first(where: { $0.loss is any TrainingSetAwareLoss }) {
+            problems.append("\(memory.name) keeps memory banks for one teacher; train with a single --teacher")
+        }
+        if !problems.isEmpty { throw ZooError.incompatibleCombination(problems) }
+    }
+
+    /// The trainer of this run over its training split.
+    public func trainer() -> Trainer {
+        let trainer = Trainer(modelName: name, model: model, teachers: teachers.map(\.model), losses: losses,
+                              taskWeight: experiment.taskWeight, recipe: recipe, seed: experiment.seed,
+                              data: data.trainBatcher(contextLength: recipe.contextLength))
+        trainer.parameterRules = parameterRules
+        return trainer
+    }
+
+    /// The model's metrics on the test split, or on the validation split (the test split when
+    /// the dataset has none).
+    public func evaluate(validation: Bool = false) throws -> (RunEvaluation, split: String) {
+        try data.evaluate(model, name: name, validation: validation, contextLength: recipe.contextLength)
+    }
+}
+
+extension Module {
+    /// Stops training every parameter (a frozen teacher).
+    public func freeze() { _ = freeze(matching: "*") }
+}
