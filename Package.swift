@@ -26,9 +26,11 @@ let avx512KernelSettings: [SwiftSetting] = []
 // leniently: anything this manifest cannot use (bad JSON, a missing folder, an odd name) is
 // skipped rather than crashing here, and ZooCatalogGenerator, run by Plugins/ZooCatalogPlugin,
 // then fails the build with `zoo.json:LINE:COL: error: ...`. SwiftPM caches this evaluation by
-// Package.swift's text, not zoo.json's: after a target leaves "planned", the generator notices the
-// stale graph and says what to run (`swift package purge-cache`, then one
-// `swift build --disable-build-manifest-caching`).
+// Package.swift's text, not zoo.json's, so the next line lists the built method targets: any
+// change to it changes this file's text, and a plain `swift build` re-reads zoo.json. zoo-scaffold
+// rewrites it when it adds a method; after adding a target to zoo.json by hand, add it there too
+// (the generator says so when the build graph lags behind zoo.json).
+// zoo.json method targets: CLIP, CLIP4Clip, XCLIP, TeachCLIP, HintonKD, CRD, BiModalPMA
 
 /// Names of the method targets zoo.json marks as built, in order of first appearance.
 let methodTargetNames: [String] = {
@@ -53,16 +55,44 @@ let methodTargetNames: [String] = {
     return names
 }()
 
+/// Each method target's `dependsOn` (the papers it builds on), read as leniently as the names:
+/// unknown targets are dropped, and so is any edge that would close a cycle, so that the package
+/// still loads and ZooCatalogGenerator reports the cycle at its zoo.json line.
+let methodDependencies: [String: [String]] = {
+    let root = Context.packageDirectory
+    guard let data = FileManager.default.contents(atPath: root + "/zoo.json"),
+          let json = try? JSONSerialization.jsonObject(with: data),
+          let entries = (json as? [String: Any])?["entries"] as? [Any] else { return [:] }
+    var declared: [String: [String]] = [:]
+    for case let entry as [String: Any] in entries {
+        guard let target = entry["target"] as? String, methodTargetNames.contains(target),
+              let list = entry["dependsOn"] as? [Any] else { continue }
+        for case let dependency as String in list where methodTargetNames.contains(dependency) && dependency != target
+            && !(declared[target] ?? []).contains(dependency) {
+            declared[target, default: []].append(dependency)
+        }
+    }
+    var kept: [String: [String]] = [:]
+    func reaches(_ from: String, _ to: String) -> Bool {
+        from == to || (kept[from] ?? []).contains { reaches($0, to) }
+    }
+    for target in methodTargetNames {
+        for dependency in declared[target] ?? [] where !reaches(dependency, target) { kept[target, default: []].append(dependency) }
+    }
+    return kept
+}()
+
 /// The method targets, each with its test target when `Tests/<T>Tests` exists.
 let methodTargets: [Target] = methodTargetNames.flatMap { name -> [Target] in
+    let dependencies: [Target.Dependency] = ["ZooCore", "ZooCommandLine"] + (methodDependencies[name] ?? []).map { .target(name: $0) }
     var targets: [Target] = [
-        .target(name: name, dependencies: ["ZooCore"], path: "Sources/Methods/\(name)", swiftSettings: kernelSettings),
+        .target(name: name, dependencies: dependencies, path: "Sources/Methods/\(name)", swiftSettings: kernelSettings),
     ]
     let tests = Context.packageDirectory + "/Tests/\(name)Tests"
     if FileManager.default.fileExists(atPath: tests) {
         let hasFixtures = FileManager.default.fileExists(atPath: tests + "/Fixtures")
         targets.append(.testTarget(
-            name: "\(name)Tests", dependencies: [.target(name: name), "ZooCore", "ZooNN", "ZooTensor", "ZooTestSupport"],
+            name: "\(name)Tests", dependencies: [.target(name: name), "ZooCore", "ZooCatalog", "ZooCommandLine", "ZooManifest", "ZooNN", "ZooTensor", "ZooTestSupport"],
             path: "Tests/\(name)Tests", resources: hasFixtures ? [.copy("Fixtures")] : nil,
             swiftSettings: kernelSettings))
     }
@@ -101,7 +131,7 @@ let package = Package(
 
         // Registry, manifest and CLI. ZooManifest is pure Foundation: the build plugin's tool uses it.
         .target(name: "ZooManifest"),
-        .target(name: "ZooCore", dependencies: ["ZooTensor", "ZooNN", "ZooData", "ZooManifest"], swiftSettings: kernelSettings),
+        .target(name: "ZooCore", dependencies: ["ZooTensor", "ZooNN", "ZooData", "ZooManifest", "ZooCommandLine"], swiftSettings: kernelSettings),
         .executableTarget(name: "ZooCatalogGenerator", dependencies: ["ZooManifest"]),
         .plugin(name: "ZooCatalogPlugin", capability: .buildTool(), dependencies: ["ZooCatalogGenerator"]),
         .target(

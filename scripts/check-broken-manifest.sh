@@ -80,6 +80,15 @@ hinton=$(line_of '"name": "hinton-kd"')
 edit "$hinton" 'hinton-kd/Hinton_KD'
 expect_failure "bad name syntax" "$hinton" 'invalid name "Hinton_KD"'
 
+# Papers that build on each other in a cycle: X-CLIP on Hinton KD and Hinton KD on X-CLIP. Package.swift
+# drops the edge that closes the cycle so that the package loads; the generator reports it.
+xclip_depends=$(line_of '"dependsOn":' "$xclip")
+hinton_entry=$(line_of '"entry": "HintonKDEntry"' "$hinton")
+sed -e "${xclip_depends}s/\"CLIP4Clip\"\]/\"CLIP4Clip\", \"HintonKD\"]/" \
+    -e "${hinton_entry}s/\"entry\": \"HintonKDEntry\",/\"entry\": \"HintonKDEntry\", \"dependsOn\": [\"XCLIP\"],/" \
+    "$pristine" >"$copy/zoo.json"
+expect_failure "papers depending on each other in a cycle" "$xclip_depends" "dependsOn forms a cycle"
+
 # A built (not planned) entry whose folder is gone: move X-CLIP's folder out of the copy.
 xclip_target=$(line_of '"target":' "$xclip")
 mv "$copy/Sources/Methods/XCLIP" "$work/XCLIP.moved"

@@ -41,7 +41,7 @@ public struct InfoCommand: Command {
     public var arguments: ArgumentSpec {
         ArgumentSpec(
             options: [.flag("json", help: "Print a JSON object (keys: docs/cli-json.md)")],
-            positionals: [PositionalSpec("NAME", help: "An entry name from 'zoo list', e.g. clip4clip-seqtransf")])
+            positionals: [PositionalSpec("NAME", help: "An entry name from 'zoo list'")])
     }
 
     public var discussion: String {

@@ -40,9 +40,9 @@ public struct CompareCommand: Command {
         and shows both), so an interrupted comparison continues where it stopped; the same seeds give the
         same quality numbers. A combination that fails (a NaN loss, a bad setting) is reported
         as failed with its reason and the others still run.
-        With --pretrain-backbone, the backbone (clip-tiny on synthvtt, else --backbone) is first trained
-        alone as CLIP with its own zoo.json recipe, once per seed into DIR/backbone, and every head starts
-        from its best checkpoint, as CLIP4Clip starts from pretrained CLIP; its test quality is printed as
+        With --pretrain-backbone, the backbone (--backbone, else the first head's default for the data) is
+        first trained alone with its own zoo.json recipe, once per seed into DIR/backbone, and every head
+        starts from its best checkpoint, as the papers start from a pretrained backbone; its test quality is printed as
         the baseline. The budget flags apply to the combinations, not to it: --backbone-steps bounds it,
         and only --batch-size and the data flags carry over.
         Cost columns: parameters; FLOPs of matrix products and convolutions counted by the engine;
@@ -82,10 +82,12 @@ public struct CompareCommand: Command {
             if arguments.value("backbone-weights") != nil { throw UsageError("give --pretrain-backbone or --backbone-weights, not both") }
             let steps = try arguments.value("backbone-steps").map { try ExperimentFlags.positive($0, "--backbone-steps") }
             let batchSize = try arguments.value("batch-size").map { try ExperimentFlags.positive($0, "--batch-size") }
-            guard try entries.contains(where: { try registry.entry($0.experiment.student.name).kind == .head }) else {
+            guard let firstHead = try entries.first(where: { try registry.entry($0.experiment.student.name).kind == .head })?.experiment else {
                 throw UsageError("--pretrain-backbone applies to similarity heads (`zoo list --kind head`); no SPEC names one")
             }
-            pretraining = Comparison.BackbonePretraining(name: (arguments.value("backbone") ?? "clip-tiny").lowercased(), steps: steps, batchSize: batchSize)
+            let name = try arguments.value("backbone")?.lowercased()
+                ?? Experiment.defaultBackbone(forHead: firstHead.student.name, dataset: DataSpec(firstHead.data.dataset), registry: registry)
+            pretraining = Comparison.BackbonePretraining(name: name, steps: steps, batchSize: batchSize)
         }
         let comparison = Comparison(entries: entries, seeds: seeds, directory: out, backbonePretraining: pretraining, sharedSettings: sharedSettings)
 

@@ -20,7 +20,7 @@ public struct EmbedCommand: Command {
     }
 
     public var name: String { "embed" }
-    public var summary: String { "Embed captions and images with a CLIP-style model" }
+    public var summary: String { "Embed captions and images with a contrastive image–text model" }
 
     public var arguments: ArgumentSpec {
         ArgumentSpec(
@@ -32,7 +32,7 @@ public struct EmbedCommand: Command {
                 .flag("json", help: "Print the same tensors as JSON"),
                 .repeated("set", valueName: "KEY=VALUE", help: "Override a config value the weights cannot tell (e.g. visionHeads=12)"),
             ],
-            positionals: [PositionalSpec("MODEL", help: "A CLIP-style registry name, e.g. clip-vit-b32 (see `zoo list 'clip-*'`)")])
+            positionals: [PositionalSpec("MODEL", help: "A contrastive image–text model's registry name (`zoo list --kind model --family retrieval`)")])
     }
 
     public var discussion: String {
@@ -56,7 +56,7 @@ public struct EmbedCommand: Command {
         let overrides = try ConfigOverrides(arguments: arguments.values("set")).overrides()
         let module = try registry.createPretrained(name, weights: URL(fileURLWithPath: weights), overrides: overrides)
         guard let model = module as? any ContrastiveModel else {
-            throw RuntimeError("\(name) is not a contrastive image–text model; `zoo embed` needs one such as clip-vit-b32")
+            throw RuntimeError("\(name) is not a contrastive image–text model; `zoo embed` needs one (`zoo list --kind model --family retrieval`)")
         }
         model.eval()
         var outputs: [(String, Tensor)] = []

@@ -16,7 +16,7 @@ public struct EvalCommand: Command {
         ArgumentSpec(
             options: [
                 .value("weights", valueName: "CKPT", help: "A zoo train checkpoint, or weights in any format the model loads"),
-                .value("backbone", valueName: "NAME", help: "Backbone of a head (default: clip-tiny on synthvtt, else the head's config)"),
+                .value("backbone", valueName: "NAME", help: "Backbone of a head (default: the head's for the dataset, `zoo info HEAD`)"),
                 .value("split", valueName: "NAME", help: "test (default) or validation"),
                 .value("seed", valueName: "S", help: "Seed of any weights the checkpoint does not hold (default 0)"),
                 .repeated("set", valueName: "KEY=VALUE", help: "Config override the weights cannot tell"),

@@ -29,7 +29,7 @@ enum ExperimentFlags {
 
     /// Flags that choose a head's backbone.
     static let backbone: [OptionSpec] = [
-        .value("backbone", valueName: "NAME", help: "Backbone of a head (default: clip-tiny on synthvtt, else the head's config)"),
+        .value("backbone", valueName: "NAME", help: "Backbone of a head (default: the head's for the dataset, `zoo info HEAD`)"),
         .value("backbone-weights", valueName: "CKPT", help: "Pretrained backbone weights for a head (a zoo checkpoint or a format the backbone loads)"),
     ]
 

@@ -25,7 +25,7 @@ public struct SimilarityCommand: Command {
                 .flag("json", help: "Print logits as JSON"),
                 .repeated("set", valueName: "KEY=VALUE", help: "Override a config value the weights cannot tell (e.g. heads=8, layers=4)"),
             ],
-            positionals: [PositionalSpec("HEAD", help: "A similarity head's registry name, e.g. clip4clip-seqtransf (see `zoo list --kind head`)")])
+            positionals: [PositionalSpec("HEAD", help: "A similarity head's registry name (`zoo list --kind head`)")])
     }
 
     public var discussion: String {
@@ -51,7 +51,7 @@ public struct SimilarityCommand: Command {
         guard arguments.value("out") != nil || arguments.flag("json") else { throw UsageError("choose an output: --out FILE.safetensors and/or --json") }
         let entry = try registry.entry(name)
         guard entry.kind == .head else {
-            throw RuntimeError("\(name) is a \(entry.kind.rawValue), not a similarity head; `zoo similarity` needs one such as clip4clip-meanp")
+            throw RuntimeError("\(name) is a \(entry.kind.rawValue), not a similarity head; `zoo similarity` needs one (`zoo list --kind head`)")
         }
         let (text, video) = try Self.readFeatures(URL(fileURLWithPath: inputsPath))
         // Sizes the inputs tell come first, so that an explicit --set still wins.

@@ -32,6 +32,7 @@ public struct Registry: Sendable {
     public let manifest: Manifest
     private var factories: [String: Registration] = [:]
     private var parameterRuleFactories: [String: @Sendable (ModelConfig) throws -> [ParameterGroupRule]] = [:]
+    private var composers: [String: @Sendable (CompositionRequest) throws -> any ComposedHeadModel] = [:]
     private var currentOwner = "the registry"
 
     struct Registration: Sendable {
@@ -96,6 +97,21 @@ public struct Registry: Sendable {
         }
         parameterRuleFactories[name] = rules
     }
+
+    /// Declares that model `name` can be a backbone: `compose` puts a head over it (the composed
+    /// state's layout and the shared logit scale are the backbone method's to decide).
+    public mutating func add(composer name: String, _ compose: @escaping @Sendable (CompositionRequest) throws -> any ComposedHeadModel) throws {
+        guard factories[name]?.owner == currentOwner else {
+            throw RegistryError.notRegistered(name: name, target: currentOwner)
+        }
+        composers[name] = compose
+    }
+
+    /// The composer of backbone `name`, or nil when it cannot be one.
+    func composer(for name: String) -> (@Sendable (CompositionRequest) throws -> any ComposedHeadModel)? { composers[name] }
+
+    /// Registered names that can be a head's backbone, in zoo.json order.
+    public var backboneNames: [String] { registeredNames.filter { composers[$0] != nil } }
 
     /// The optimizer rules the method of `name` declares for `config` (none for most).
     public func parameterRules(for name: String, config: ModelConfig) throws -> [ParameterGroupRule] {

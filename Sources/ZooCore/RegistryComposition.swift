@@ -16,19 +16,23 @@ extension Registry {
     /// Builds head `headName` over backbone `backboneName` (default: the head's config `backbone`),
     /// with the head's `embedDim` set to the backbone's width. `backboneWeights` loads a pretrained
     /// backbone (any format its registration accepts) before the head copies what the official
-    /// code copies from it (`BackboneInitializedHead`).
+    /// code copies from it (`BackboneInitializedHead`). The backbone's method composes the two.
     public func composedModel(head headName: String, backbone backboneName: String? = nil, headOverrides: JSONNode? = nil,
-                              backboneWeights: URL? = nil) throws -> (model: ComposedRetrievalModel, report: CompositionReport) {
+                              backboneWeights: URL? = nil) throws -> (model: any ComposedHeadModel, report: CompositionReport) {
         let headEntry = try entry(headName)
         guard headEntry.kind == .head else {
             throw ZooError.wrongKind(name: headName, expected: "similarity head", actual: headEntry.kind.rawValue)
         }
         let headConfig = try config(for: headName, overrides: headOverrides)
-        let chosen = try backboneName ?? headConfig.string("backbone", default: "clip-vit-b32")
+        let chosen = try backboneName ?? headConfig.string("backbone")
+        _ = try entry(chosen)
+        guard let compose = composer(for: chosen) else {
+            throw ZooError.invalidConfig(entry: headName, key: "backbone",
+                                         problem: "\(chosen) is not a backbone a head can be composed with; use one of \(backboneNames.joined(separator: ", "))")
+        }
         let backboneModule = try backboneWeights.map { try createFromWeights(chosen, weights: $0) } ?? create(chosen)
         guard let backbone = backboneModule as? any ContrastiveModel else {
-            throw ZooError.invalidConfig(entry: headName, key: "backbone",
-                                         problem: "\(chosen) is not a contrastive text–video model; use a clip-* entry (`zoo list 'clip-*'`)")
+            throw ZooError.invalidConfig(entry: headName, key: "backbone", problem: "\(chosen) did not build a contrastive text–video model")
         }
         var overrides = headOverrides ?? JSONNode.object(members: [])
         if headConfig.has("embedDim") {
@@ -37,10 +41,8 @@ extension Registry {
         }
         let head = try createHead(headName, overrides: overrides)
         let initialization = (head as? any BackboneInitializedHead)?.initialize(fromBackbone: backbone.state())
-        let finalConfig = try config(for: headName, overrides: overrides)
-        let model = ComposedRetrievalModel(backbone: backbone, backboneName: chosen, head: head, headName: headName,
-                                           exampleFrames: try finalConfig.positiveInt("frames", default: 4),
-                                           exampleWords: try finalConfig.positiveInt("words", default: 8))
+        let model = try compose(CompositionRequest(backbone: backbone, backboneName: chosen, head: head, headName: headName,
+                                                   headConfig: try config(for: headName, overrides: overrides)))
         return (model, CompositionReport(backbone: chosen, initializedFromBackbone: initialization))
     }
 }

@@ -110,13 +110,16 @@ public struct ManifestEntry: Sendable, Equatable {
     public var variants: [Variant]
     public var tags: [String]
     public var status: Status
+    /// The method targets whose code this entry's target imports (`dependsOn`: CLIP4Clip builds
+    /// on CLIP); Package.swift makes them dependencies of the target.
+    public var dependsOn: [String]
     /// The line of the entry's opening brace in zoo.json (0 for entries built in code).
     public var line: Int
 
     public init(name: String, kind: EntryKind, families: [Family], target: String, entryType: String,
                 summary: String? = nil, paper: Paper, config: JSONNode = .object([:]),
                 tinyConfig: JSONNode = .object([:]), variants: [Variant] = [], tags: [String] = [],
-                status: Status, line: Int = 0) {
+                status: Status, dependsOn: [String] = [], line: Int = 0) {
         self.name = name
         self.kind = kind
         self.families = families
@@ -129,6 +132,7 @@ public struct ManifestEntry: Sendable, Equatable {
         self.variants = variants
         self.tags = tags
         self.status = status
+        self.dependsOn = dependsOn
         self.line = line
     }
 }

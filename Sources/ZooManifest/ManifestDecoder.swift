@@ -15,7 +15,7 @@ public struct ManifestValidationOptions: Sendable {
 extension Manifest {
     /// The keys an entry may have; anything else is rejected with a did-you-mean.
     public static let entryFields = ["name", "kind", "family", "target", "entry", "summary", "paper", "config",
-                                     "tinyConfig", "variants", "tags", "status"]
+                                     "tinyConfig", "variants", "tags", "status", "dependsOn"]
     /// The keys an entry must have.
     public static let requiredEntryFields = ["name", "kind", "family", "target", "entry", "paper", "config",
                                              "tinyConfig", "status"]
@@ -56,6 +56,8 @@ private struct ManifestDecoder {
     var entryTypeOfTarget: [String: (type: String, line: Int)] = [:]
     var targetOfEntryType: [String: (target: String, line: Int)] = [:]
     var checkedFolders: Set<String> = []
+    /// Per target: the targets it depends on, each with where zoo.json says so.
+    var dependencies: [String: [(target: String, position: SourcePosition)]] = [:]
 
     init(options: ManifestValidationOptions) { self.options = options }
 
@@ -74,7 +76,36 @@ private struct ManifestDecoder {
         for (index, item) in items.enumerated() {
             if let entry = decodeEntry(item, index: index) { entries.append(entry) }
         }
+        checkDependencies(builtTargets: Set(entries.filter { $0.status != .planned }.map(\.target)))
         return Manifest(version: Manifest.supportedVersion, entries: entries)
+    }
+
+    /// Every `dependsOn` names a built method target other than its own, and the targets' graph
+    /// has no cycle (a cycle is reported at the `dependsOn` item that closes it).
+    mutating func checkDependencies(builtTargets: Set<String>) {
+        for (target, list) in dependencies.sorted(by: { $0.key < $1.key }) {
+            for (dependency, position) in list where dependency != target && !builtTargets.contains(dependency) {
+                reader.report(.unknownDependency(target: target, dependency: dependency,
+                                                 suggestion: Suggestions.best(for: dependency, in: builtTargets.sorted())), at: position)
+            }
+        }
+        var finished: Set<String> = [], reported: Set<String> = []
+        func visit(_ target: String, path: [String]) {
+            guard !finished.contains(target) else { return }
+            let path = path + [target]
+            for (dependency, position) in dependencies[target] ?? [] {
+                if let start = path.firstIndex(of: dependency) {
+                    let cycle = Array(path[start...]) + [dependency]
+                    if reported.insert(Set(cycle).sorted().joined(separator: ",")).inserted {
+                        reader.report(.dependencyCycle(cycle), at: position)
+                    }
+                } else {
+                    visit(dependency, path: path)
+                }
+            }
+            finished.insert(target)
+        }
+        for target in dependencies.keys.sorted() { visit(target, path: []) }
     }
 
     mutating func decodeEntry(_ node: JSONNode, index: Int) -> ManifestEntry? {
@@ -98,6 +129,15 @@ private struct ManifestDecoder {
         let variants = decodeVariants(node)
         let tags = decodeTags(node)
         let status: Status? = decodeEnum("status", in: node) { .unknownStatus($0, suggestion: $1) }
+        let dependsOn = reader.strings("dependsOn", in: node) ?? []
+        for (dependency, position) in dependsOn where !NameRules.isValidTarget(dependency) || NameRules.isReservedTarget(dependency) {
+            reader.report(.invalidTarget(dependency), at: position)
+        }
+        if let target, status != .planned {
+            for (dependency, position) in dependsOn where !(dependencies[target] ?? []).contains(where: { $0.target == dependency }) {
+                dependencies[target, default: []].append((dependency, position))
+            }
+        }
         checkTargetConsistency(target: target, entryType: entryType, node: node)
         if let target, let status, status != .planned { checkFolder(of: target, at: node["target"]!.position) }
 
@@ -105,7 +145,8 @@ private struct ManifestDecoder {
               let paper, let config, let tinyConfig, let status else { return nil }
         return ManifestEntry(name: name, kind: kind, families: families, target: target, entryType: entryType,
                              summary: summary, paper: paper, config: config, tinyConfig: tinyConfig,
-                             variants: variants ?? [], tags: tags ?? [], status: status, line: node.position.line)
+                             variants: variants ?? [], tags: tags ?? [], status: status, dependsOn: dependsOn.map(\.0),
+                             line: node.position.line)
     }
 
     mutating func checkName(_ name: String, isRecipe: Bool = false, at position: SourcePosition) {

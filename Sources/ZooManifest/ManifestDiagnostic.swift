@@ -31,6 +31,8 @@ public enum ManifestProblem: Sendable, Equatable, CustomStringConvertible {
     case invalidVariantName(String)
     case duplicateVariant(String)
     case staleBuildGraph(target: String)
+    case unknownDependency(target: String, dependency: String, suggestion: String?)
+    case dependencyCycle([String])
 
     public var description: String {
         switch self {
@@ -88,8 +90,12 @@ public enum ManifestProblem: Sendable, Equatable, CustomStringConvertible {
             "invalid variant name \"\(name)\": use lowercase letters and digits joined by '-'"
         case let .duplicateVariant(name):
             "variant \"\(name)\" is listed twice in this entry"
+        case let .unknownDependency(target, dependency, suggestion):
+            "target \(target) depends on \"\(dependency)\", which is no built method target of zoo.json\(Self.hint(suggestion)); `dependsOn` lists the targets whose code this one imports"
+        case let .dependencyCycle(targets):
+            "dependsOn forms a cycle: \(targets.joined(separator: " → ")); a paper may build on another only in one direction"
         case let .staleBuildGraph(target):
-            "target \(target) is not planned, but the build graph does not contain it: SwiftPM reused a cached evaluation of Package.swift made with an older zoo.json (it caches by Package.swift's text). Run `swift package purge-cache`, then `swift build --disable-build-manifest-caching` once"
+            "target \(target) is not planned, but the build graph does not contain it: SwiftPM reused a cached evaluation of Package.swift made with an older zoo.json (it caches by Package.swift's text). Add \(target) to the `// zoo.json method targets:` line of Package.swift (zoo-scaffold does this for the methods it creates) and build again"
         }
     }
 

@@ -1,5 +1,6 @@
 // Plans a new method against a package folder, refuses anything that would overwrite, and
-// writes the files and the zoo.json entry. Every check runs before the first write.
+// writes the files, the zoo.json entry and Package.swift's target line. Every check runs before
+// the first write.
 import Foundation
 import ZooManifest
 
@@ -14,6 +15,13 @@ public struct ScaffoldPlan: Sendable {
     public let manifestText: String
     /// The line of the new entry's `{` in the new zoo.json.
     public let entryLine: Int
+    /// Package.swift's new text, its `// zoo.json method targets:` line listing the new target
+    /// (SwiftPM re-reads a Package.swift whose text changed, so a plain `swift build` sees the
+    /// target); nil when the package has no such line.
+    public let packageManifestText: String?
+
+    /// The comment in Package.swift that lists the built method targets.
+    public static let targetLinePrefix = "// zoo.json method targets:"
 
     /// Reads zoo.json in `packageDirectory` and plans `request`.
     ///
@@ -58,6 +66,19 @@ public struct ScaffoldPlan: Sendable {
         self.files = files
         manifestText = text
         entryLine = line
+        let packageURL = packageDirectory.appending(path: "Package.swift")
+        let targets = (try? Manifest.parse(text))?.methodTargets.map(\.name) ?? []   // validated just above
+        packageManifestText = FileManager.default.contents(atPath: packageURL.path(percentEncoded: false))
+            .flatMap { String(data: $0, encoding: .utf8) }
+            .flatMap { Self.listing(targets, in: $0) }
+    }
+
+    /// `package` with its target line listing `targets`; nil when it has no such line.
+    static func listing(_ targets: [String], in package: String) -> String? {
+        var lines = package.components(separatedBy: "\n")
+        guard let index = lines.firstIndex(where: { $0.hasPrefix(targetLinePrefix) }) else { return nil }
+        lines[index] = targetLinePrefix + " " + targets.joined(separator: ", ")
+        return lines.joined(separator: "\n")
     }
 
     /// Creates the folders and files, then replaces zoo.json atomically. zoo.json goes last, so
@@ -91,6 +112,13 @@ public struct ScaffoldPlan: Sendable {
                 throw fail(file.path, error)
             }
         }
+        if let packageManifestText {
+            do {
+                try Data(packageManifestText.utf8).write(to: packageDirectory.appending(path: "Package.swift"), options: .atomic)
+            } catch {
+                throw fail("Package.swift", error)
+            }
+        }
         do {
             try Data(manifestText.utf8).write(to: packageDirectory.appending(path: "zoo.json"), options: .atomic)
         } catch {
@@ -106,7 +134,7 @@ public struct ScaffoldPlan: Sendable {
             (files[1].path, "\(r.implementationType): a runnable \(r.kind.rawValue) skeleton"),
             (files[2].path, "Swift Testing tests: config, shapes, backward pass"),
             ("zoo.json", "+ entry \"\(r.name)\" at line \(entryLine) (status experimental)"),
-        ]
+        ] + (packageManifestText == nil ? [] : [("Package.swift", "\(r.target) added to its `// zoo.json method targets:` line")])
         let width = rows.map(\.0.count).max() ?? 0
         let created = rows.map { "  \($0.0.padding(toLength: width, withPad: " ", startingAt: 0))  \($0.1)" }
         return """
@@ -114,12 +142,8 @@ public struct ScaffoldPlan: Sendable {
             \(created.joined(separator: "\n"))
 
             Next steps:
-              1. Make SwiftPM see the new target. It caches its evaluation of Package.swift by Package.swift's
-                 text, not zoo.json's, and the evaluation it has predates this entry. Run, once:
-                   swift package purge-cache
-                   swift build --disable-build-manifest-caching
-                 (Skipping this, the build stops with "target \(r.target) is not planned, but the build graph
-                 does not contain it"; the same two commands fix it.)
+              1. Build: \(packageManifestText == nil ? "first add \(r.target) to the `// zoo.json method targets:` line of Package.swift (SwiftPM re-reads Package.swift only when its text changes), then" : "Package.swift changed, so SwiftPM re-reads it and sees the new target:")
+                   swift build
               2. See the new entry:
                    swift run zoo list \(r.name)
               3. Run its tests:

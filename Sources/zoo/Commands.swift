@@ -1,6 +1,6 @@
-// The commands `zoo` offers, in the order `zoo --help` lists them. To add one (train, eval,
-// embed, tokenize, similarity, compare, bench...), write a type conforming to `Command` in its
-// own file in this folder and add it here.
+// The commands `zoo` offers, in the order `zoo --help` lists them: the zoo's own, then those
+// the method targets contribute (`MethodEntry.commands(registry:)`, e.g. `zoo attention`).
+import ZooCatalog
 import ZooCommandLine
 import ZooCommands
 import ZooCore
@@ -23,6 +23,5 @@ func zooCommands(manifest: Manifest, registry: Registry) -> [any Command] {
         TrainCommand(registry: registry),
         EvalCommand(registry: registry),
         CompareCommand(registry: registry),
-        AttentionPictureCommand(registry: registry),
-    ]
+    ] + ZooCatalog.methodEntries.flatMap { $0.commands(registry: registry) }
 }

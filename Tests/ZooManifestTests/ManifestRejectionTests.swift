@@ -185,7 +185,7 @@ struct ManifestRejectionTests {
         let manifest = try Manifest.parse(document([.valid(status: "stable")]))
         let stale = manifest.undeclaredTargets(declared: [])
         #expect(stale.map(\.problem) == [.staleBuildGraph(target: "CLIP4Clip")])
-        #expect(stale.first?.problem.description.contains("swift package purge-cache") == true)
+        #expect(stale.first?.problem.description.contains("`// zoo.json method targets:` line of Package.swift") == true)
         #expect(manifest.undeclaredTargets(declared: ["CLIP4Clip"]).isEmpty)
     }
 
@@ -195,5 +195,29 @@ struct ManifestRejectionTests {
         let error = ManifestError(diagnostics(text))
         let expectedLine = line(of: "\"hed\"", in: text)
         #expect(error.formatted(file: "/pkg/zoo.json").hasPrefix("/pkg/zoo.json:\(expectedLine):15: error: unknown kind \"hed\""))
+    }
+
+    @Test("dependsOn must name a built method target")
+    func unknownDependency() {
+        let text = document([
+            .valid(status: "experimental").setting("dependsOn", #"["CLIPP"]"#),
+            .valid("clip-tiny", target: "CLIP", entry: "CLIPEntry", status: "experimental"),
+        ])
+        expectRejection(text, .unknownDependency(target: "CLIP4Clip", dependency: "CLIPP", suggestion: "CLIP"), onLineWith: "\"dependsOn\"")
+    }
+
+    @Test("papers that depend on each other in a cycle are rejected at the dependsOn that closes it")
+    func dependencyCycle() {
+        let text = document([
+            .valid(status: "experimental").setting("dependsOn", #"["CLIP"]"#),
+            .valid("clip-tiny", target: "CLIP", entry: "CLIPEntry", status: "experimental").setting("dependsOn", #"["CLIP4Clip"]"#),
+        ])
+        expectRejection(text, .dependencyCycle(["CLIP", "CLIP4Clip", "CLIP"]), onLineWith: "\"dependsOn\"")
+    }
+
+    @Test("a built target depending on itself is a cycle too")
+    func selfDependency() {
+        let text = document([.valid(status: "experimental").setting("dependsOn", #"["CLIP4Clip"]"#)])
+        expectRejection(text, .dependencyCycle(["CLIP4Clip", "CLIP4Clip"]), onLineWith: "\"dependsOn\"")
     }
 }

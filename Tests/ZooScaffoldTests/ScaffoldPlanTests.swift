@@ -4,14 +4,17 @@ import Testing
 import ZooManifest
 @testable import ZooScaffold
 
-/// A package folder holding only `sampleManifest` as zoo.json; removed by `cleanUp()`.
+/// A package folder holding `sampleManifest` as zoo.json and, unless told otherwise, a
+/// Package.swift with the method-target line; removed by `cleanUp()`.
 struct TemporaryPackage {
     let root: URL
+    static let packageText = "// swift-tools-version:6.0\n// zoo.json method targets: CLIP4Clip\nlet x = 1\n"
 
-    init() throws {
+    init(withPackageSwift: Bool = true) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-scaffold-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try Data(sampleManifest.utf8).write(to: root.appendingPathComponent("zoo.json"))
+        if withPackageSwift { try Data(Self.packageText.utf8).write(to: root.appendingPathComponent("Package.swift")) }
     }
 
     func cleanUp() { try? FileManager.default.removeItem(at: root) }
@@ -90,7 +93,7 @@ struct ScaffoldPlanTests {
         }
         let manifest = try String(contentsOf: package.root.appendingPathComponent("zoo.json"), encoding: .utf8)
         #expect(manifest == plan.manifestText)
-        #expect(plan.report.contains("swift package purge-cache") && plan.report.contains("swift build --disable-build-manifest-caching"))
+        #expect(!plan.report.contains("purge-cache") && plan.report.contains("swift build\n"))
         #expect(plan.report.contains("swift run zoo list \(request.name)") && plan.report.contains("swift test --filter \(request.target)Tests"))
     }
 
@@ -126,7 +129,7 @@ struct ScaffoldPlanTests {
 
     @Test("a missing or invalid zoo.json is reported before anything is written")
     func refusesBrokenManifest() throws {
-        let package = try TemporaryPackage()
+        let package = try TemporaryPackage(withPackageSwift: false)
         defer { package.cleanUp() }
         let manifestURL = package.root.appendingPathComponent("zoo.json")
         try Data(sampleManifest.replacingOccurrences(of: "\"head\"", with: "\"hed\"").utf8).write(to: manifestURL)
@@ -142,8 +145,32 @@ struct ScaffoldPlanTests {
         }
         #expect(try package.snapshot().isEmpty)
     }
+
+    @Test("Package.swift's method-target line gains the new target, so a plain swift build re-reads zoo.json")
+    func packageTargetLine() throws {
+        let package = try TemporaryPackage()
+        defer { package.cleanUp() }
+        let request = allRequests[0]
+        try ScaffoldPlan(request: request, packageDirectory: package.root).write()
+        let text = try String(contentsOf: package.root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix(ScaffoldPlan.targetLinePrefix) })
+        #expect(line.hasSuffix(", \(request.target)") || line.hasSuffix(" \(request.target)"), "\(line)")
+        #expect(text.replacingOccurrences(of: String(line), with: "// zoo.json method targets: CLIP4Clip") == TemporaryPackage.packageText)
+    }
+
+    @Test("without the line, nothing else in the package is touched and the report says what to add")
+    func packageWithoutTargetLine() throws {
+        let package = try TemporaryPackage(withPackageSwift: false)
+        defer { package.cleanUp() }
+        let plan = try ScaffoldPlan(request: allRequests[0], packageDirectory: package.root)
+        #expect(plan.packageManifestText == nil)
+        try plan.write()
+        #expect(!FileManager.default.fileExists(atPath: package.root.appendingPathComponent("Package.swift").path))
+        #expect(plan.report.contains("`// zoo.json method targets:` line of Package.swift"))
+    }
 }
 
 extension ScaffoldRequest: CustomTestStringConvertible {
     public var testDescription: String { "\(family.rawValue) \(kind.rawValue)" }
+
 }

@@ -25,6 +25,7 @@
 // encoder's last-valid-state readout (PhraseEncoder.swift), zero text features for a sample with no phrase
 // (ProgressiveMaskAttention.swift) and the max-pool tie rule (BlockPartition.swift). No choice differs from the
 // fixtures.
+import ZooCommandLine
 import ZooCore
 import ZooNN
 import ZooTensor
@@ -36,6 +37,9 @@ public enum BiModalPMAEntry: MethodEntry {
         try registry.add(model: "cnn-small") { config in try SmallCNN(try SmallCNNConfiguration(config: config)) }
         try registry.add(loss: "bimodal-pma-kd") { _ in PMADistillationLoss() }
     }
+
+    /// `zoo attention`: the picture of what each PMA stage looked at.
+    public static func commands(registry: Registry) -> [any Command] { [AttentionPictureCommand(registry: registry)] }
 }
 
 extension Tap {

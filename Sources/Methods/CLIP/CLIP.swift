@@ -1,7 +1,8 @@
 // CLIP: Learning Transferable Visual Models From Natural Language Supervision.
 // Radford, Kim, Hallacy, Ramesh, Goh, Agarwal, Sastry, Askell, Mishkin, Clark, Krueger,
 // Sutskever — 2021, arXiv:2103.00020. Code: openai/CLIP (clip/model.py, clip/simple_tokenizer.py).
-// The registry entry: each zoo.json CLIP name builds a `CLIPModel` from its config.
+// The registry entry: each zoo.json CLIP name builds a `CLIPModel` from its config, and is a
+// backbone that similarity heads compose with (`ComposedRetrievalModel`).
 import ZooCore
 
 public enum CLIPEntry: MethodEntry {
@@ -9,6 +10,7 @@ public enum CLIPEntry: MethodEntry {
         for name in ["clip-vit-b32", "clip-vit-b16", "clip-vit-l14", "clip-tiny"] {
             try registry.add(model: name, { config in CLIPModel(try CLIPConfiguration(config: config)) },
                              pretrained: { config, url in try CLIPCheckpoint.load(url, base: try CLIPConfiguration(config: config)) })
+            try registry.add(composer: name, ComposedRetrievalModel.compose)
         }
     }
 }

@@ -5,6 +5,7 @@
 // Deviation: padded rows are dropped before they are normalised (`l2Normalized(keepingRows:)`), so
 // all-zero padding gives 0 instead of the official NaN; real rows are untouched, so the logits are
 // the same.
+import CLIP
 import ZooCore
 import ZooNN
 import ZooTensor

@@ -9,6 +9,8 @@
 // softmax ignores `video_mask` (padded frames get pooling weight). A row of f'' that is exactly
 // zero normalises to zero instead of the official 0/0 = NaN; no other row changes. The masked
 // mean (`logits_meanP`) drops padded rows before normalising them.
+import CLIP
+import CLIP4Clip
 import ZooCore
 import ZooNN
 import ZooTensor

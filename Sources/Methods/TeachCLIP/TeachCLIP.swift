@@ -8,6 +8,7 @@
 // Deviations: the official `train.py` sums the losses over teachers and divides by their
 // number inside one step; here each loss is one teacher's term and the trainer averages the
 // calls (one per teacher), which is the same value and gradient.
+import CLIP4Clip
 import ZooCore
 import ZooNN
 import ZooTensor

@@ -5,6 +5,7 @@
 // is in XCLIPHead.swift, its four scores in MultiGrainedScores.swift.
 // Deviations: `tau` is a setting (default 0.01, the official constant); zoo.json's config is
 // flat (`layers`, `heads`, … as CLIP4Clip's entries) rather than nested under `temporal`.
+import CLIP4Clip
 import ZooCore
 import ZooNN
 import ZooTensor

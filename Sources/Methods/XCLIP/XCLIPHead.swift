@@ -10,6 +10,8 @@
 // normalised for the fine-grained terms, where the official code lets padding take part: its
 // padded frames are CLIP features of black frames, never zero, but zero-padded precomputed
 // features are, and x / ‖x‖ would make every score of that video NaN. Other rows are unchanged.
+import CLIP
+import CLIP4Clip
 import ZooCore
 import ZooNN
 import ZooTensor

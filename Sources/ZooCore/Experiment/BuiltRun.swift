@@ -19,6 +19,8 @@ public struct BuiltRun {
     public let data: RunData
     public private(set) var teachers: [(name: String, model: any ZooModel)] = []
     public private(set) var losses: [(name: String, loss: any DistillationLoss, weight: Float)] = []
+    /// The student as a head over a backbone (heads only).
+    public let composed: (any ComposedHeadModel)?
     /// What was composed (heads only), for the log.
     public private(set) var composition: CompositionReport?
     /// Lines for the run's log about how it was set up.
@@ -35,20 +37,19 @@ public struct BuiltRun {
         }
         let spec = try DataSpec(experiment.data.dataset)
         var recipe = experiment.recipe
-        let (model, composition, methodRules) = try Self.buildStudent(experiment, entry: entry, spec: spec, registry: registry,
-                                                                     contextLength: recipe.contextLength)
+        let student = try Self.buildStudent(experiment, entry: entry, spec: spec, registry: registry, contextLength: recipe.contextLength)
+        let model = student.model
         self.model = model
-        self.composition = composition
+        self.composed = student.composed
+        self.composition = student.report
         if let text = model as? any TextEncoder { recipe.contextLength = Swift.min(recipe.contextLength, text.contextLength) }
-        if let composed = model as? ComposedRetrievalModel {
-            recipe.contextLength = Swift.min(recipe.contextLength, composed.backbone.contextLength)
-        }
+        if let composed = student.composed { recipe.contextLength = Swift.min(recipe.contextLength, composed.backbone.contextLength) }
         self.recipe = recipe
         var rules: [ParameterGroupRule] = []
-        if let composed = model as? ComposedRetrievalModel, recipe.backboneLearningRateMultiplier != 1 {
+        if let composed = student.composed, recipe.backboneLearningRateMultiplier != 1 {
             rules.append(ParameterGroupRule(composed.backbonePrefix + "*", learningRateMultiplier: recipe.backboneLearningRateMultiplier))
         }
-        parameterRules = rules + recipe.parameterRules + methodRules
+        parameterRules = rules + recipe.parameterRules + student.rules
 
         if forTraining {
             for teacher in experiment.teachers {
@@ -60,9 +61,9 @@ public struct BuiltRun {
                 teacherExperiment.student = ModelSpec(name: teacher.name, weights: weights)
                 teacherExperiment.backbone = experiment.backbone.map { ModelSpec(name: $0.name) }
                 teacherExperiment.recipe = try TrainingRecipe(entry: registry.entry(teacher.name))
-                let (model, _, _) = try Self.buildStudent(teacherExperiment, entry: try registry.entry(teacher.name), spec: spec,
-                                                          registry: registry, contextLength: teacherExperiment.recipe.contextLength,
-                                                          isTeacher: true)
+                let model = try Self.buildStudent(teacherExperiment, entry: try registry.entry(teacher.name), spec: spec,
+                                                  registry: registry, contextLength: teacherExperiment.recipe.contextLength,
+                                                  isTeacher: true).model
                 model.freeze()
                 teachers.append((teacher.name, model))
             }
@@ -72,11 +73,11 @@ public struct BuiltRun {
             try Self.check(student: (experiment.student.name, model), teachers: teachers, losses: losses, taskWeight: experiment.taskWeight)
         }
 
-        let imageSize = (model as? any VideoEncoder)?.imageSize ?? (model as? ComposedRetrievalModel)?.backbone.imageSize ?? 32
+        let imageSize = (model as? any VideoEncoder)?.imageSize ?? student.composed?.backbone.imageSize ?? 32
         var loaded = try spec.loadRun(family: model.family, model: experiment.student.name, imageSize: imageSize,
                                       frames: experiment.data.frames, paths: experiment.data.paths)
         if experiment.data.freezeImageEncoder {
-            guard let composed = model as? ComposedRetrievalModel, case let .retrieval(splits, tokenizer) = loaded else {
+            guard let composed = student.composed, case let .retrieval(splits, tokenizer) = loaded else {
                 throw ExperimentError.notAHead(option: "freezing the image encoder", name: experiment.student.name)
             }
             let frozen = composed.freezeImageEncoder()
@@ -92,10 +93,18 @@ public struct BuiltRun {
         data = loaded
     }
 
-    /// The student (or a teacher) under the experiment's seed, and the method's parameter rules.
+    /// A student (or teacher) as built: the model, the composition when it is a head over a
+    /// backbone, and the method's own parameter rules.
+    struct BuiltStudent {
+        var model: any ZooModel
+        var composed: (any ComposedHeadModel)?
+        var report: CompositionReport?
+        var rules: [ParameterGroupRule]
+    }
+
+    /// The student (or a teacher) under the experiment's seed.
     private static func buildStudent(_ experiment: Experiment, entry: ManifestEntry, spec: DataSpec, registry: Registry,
-                                     contextLength: Int, isTeacher: Bool = false)
-        throws -> (any ZooModel, CompositionReport?, [ParameterGroupRule]) {
+                                     contextLength: Int, isTeacher: Bool = false) throws -> BuiltStudent {
         let student = experiment.student
         let overrides = try Self.overrides(student.settings, entry: student.name)
         return try GlobalRandom.withSeed(experiment.seed) {
@@ -113,14 +122,15 @@ public struct BuiltRun {
                     backboneWeights: isTeacher ? nil : backbone.weights.map { URL(fileURLWithPath: $0) })
                 if let weights = student.weights { try composed.loadWeights(from: URL(fileURLWithPath: weights)) }
                 let rules = try registry.parameterRules(for: student.name, config: try registry.config(for: student.name, overrides: headOverrides))
-                return (composed, report, rules)
+                return BuiltStudent(model: composed, composed: composed, report: report, rules: rules)
             }
             let module = try student.weights.map { try registry.createFromWeights(student.name, weights: URL(fileURLWithPath: $0), overrides: overrides) }
                 ?? registry.create(student.name, overrides: overrides)
             guard let model = module as? any ZooModel else {
                 throw ZooError.wrongKind(name: student.name, expected: "model", actual: entry.kind.rawValue)
             }
-            return (model, nil, try registry.parameterRules(for: student.name, config: try registry.config(for: student.name, overrides: overrides)))
+            return BuiltStudent(model: model, composed: nil, report: nil,
+                                rules: try registry.parameterRules(for: student.name, config: try registry.config(for: student.name, overrides: overrides)))
         }
     }
 
@@ -133,8 +143,8 @@ public struct BuiltRun {
                                             needed: "the student must be a model or a similarity head (`zoo list --kind model`, `--kind head`)")
         }
         let spec = try DataSpec(experiment.data.dataset)
-        let (model, _, _) = try buildStudent(experiment, entry: entry, spec: spec, registry: registry,
-                                             contextLength: experiment.recipe.contextLength)
+        let model = try buildStudent(experiment, entry: entry, spec: spec, registry: registry,
+                                     contextLength: experiment.recipe.contextLength).model
         if model.family != spec.family {
             throw ExperimentError.dataFamilyMismatch(dataset: "\(spec)", dataFamily: spec.family, model: entry.name, modelFamily: model.family)
         }
@@ -143,8 +153,8 @@ public struct BuiltRun {
             var alone = experiment
             alone.student = ModelSpec(name: teacher.name, weights: teacher.weights)
             alone.recipe = try TrainingRecipe(entry: registry.entry(teacher.name))
-            let (model, _, _) = try buildStudent(alone, entry: try registry.entry(teacher.name), spec: spec, registry: registry,
-                                                 contextLength: alone.recipe.contextLength, isTeacher: true)
+            let model = try buildStudent(alone, entry: try registry.entry(teacher.name), spec: spec, registry: registry,
+                                         contextLength: alone.recipe.contextLength, isTeacher: true).model
             teachers.append((teacher.name, model))
         }
         let losses = try experiment.losses.map { term in

@@ -40,6 +40,17 @@ public enum DataSpec: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The dataset's kind without its path: `synthvtt`, `msrvtt`, `features`, `digits`, `synthfine`.
+    public var kind: String {
+        switch self {
+        case .synthvtt: return "synthvtt"
+        case .msrvtt: return "msrvtt"
+        case .features: return "features"
+        case .digits: return "digits"
+        case .synthfine: return "synthfine"
+        }
+    }
+
     /// The task family of the data.
     public var family: Family {
         switch self {

@@ -147,10 +147,12 @@ extension LossTerm {
 }
 
 extension Experiment {
-    /// The backbone a head is composed with when the experiment names none: clip-tiny on the
-    /// embedded synthvtt (32-pixel frames), else the head's config `backbone`.
+    /// The backbone a head is composed with when the experiment names none: the head config's
+    /// `backboneByDataset` entry for the dataset's kind (a small backbone for the embedded
+    /// synthvtt), else its `backbone`.
     public static func defaultBackbone(forHead head: String, dataset: DataSpec, registry: Registry) throws -> String {
-        if dataset == .synthvtt { return "clip-tiny" }
-        return try registry.config(for: head).string("backbone", default: "clip-vit-b32")
+        let config = try registry.config(for: head)
+        if let chosen = config.json["backboneByDataset"]?[dataset.kind]?.stringValue { return chosen }
+        return try config.string("backbone")
     }
 }

@@ -1,8 +1,9 @@
-// A similarity head over a contrastive backbone, trainable end to end: CLIP4Clip's `CLIP4Clip`
-// module, X-CLIP's and TeachCLIP's models. The state dictionary is the official one: the
-// backbone under `clip.` (OpenAI layout) and the head's keys at the root, with one shared
-// `clip.logit_scale`.
+// A similarity head over a CLIP backbone, trainable end to end: CLIP4Clip's `CLIP4Clip` module,
+// X-CLIP's and TeachCLIP's models. The state dictionary is the official one: the backbone under
+// `clip.` (OpenAI layout) and the head's keys at the root, with one shared `clip.logit_scale`.
+// CLIPEntry registers it as the composer of every CLIP model (`Registry.add(composer:_:)`).
 import Foundation
+import ZooCore
 import ZooData
 import ZooManifest
 import ZooNN
@@ -12,7 +13,7 @@ import ZooTensor
 /// them. Taps: the head's, plus `sentence` `[Bt, D]`, `frames` `[Bv, F, D]` (the backbone's frame
 /// features, before any temporal module), `frames.mask`, `similarity` (= logits) and `features`
 /// (the video embedding, when the head exposes one).
-public final class ComposedRetrievalModel: Module, RetrievalModel {
+public final class ComposedRetrievalModel: Module, ComposedHeadModel {
     @Child(key: "clip") public var backboneModule: Module
     @Child(key: "") public var headModule: Module
     /// The backbone and the head, typed (computed, so reflection sees each module once, under its key).
@@ -23,10 +24,13 @@ public final class ComposedRetrievalModel: Module, RetrievalModel {
     /// Frames and words of `exampleBatch` (X-CLIP's matrices fix both).
     public let exampleFrames: Int
     public let exampleWords: Int
+    /// The backbone's vocabulary (the ids `exampleBatch` draws from).
+    let vocabularySize: Int
 
     public init(backbone: any ContrastiveModel, backboneName: String, head: any SimilarityHead, headName: String,
-                exampleFrames: Int = 4, exampleWords: Int = 8) {
+                exampleFrames: Int = 4, exampleWords: Int = 8, vocabularySize: Int = 49408) {
         (self.backboneName, self.headName) = (backboneName, headName)
+        self.vocabularySize = vocabularySize
         (self.exampleFrames, self.exampleWords) = (exampleFrames, exampleWords)
         super.init()   // keyed wrappers are assigned after
         backboneModule = backbone
@@ -36,13 +40,18 @@ public final class ComposedRetrievalModel: Module, RetrievalModel {
 
     public var family: Family { .retrieval }
 
-    /// The key prefix of the backbone's parameters in the composed state (`clip.`).
+    /// The key prefix of the backbone's parameters in the composed state.
     public var backbonePrefix: String { "clip." }
 
-    /// Stops training the backbone's image encoder; returns how many tensors and their pattern.
-    public func freezeImageEncoder() -> (count: Int, pattern: String) {
-        let pattern = backbonePrefix + backbone.imageEncoderParameterPattern
-        return (freeze(matching: pattern), pattern)
+    /// Composes a head over a CLIP backbone for the registry.
+    static func compose(_ request: CompositionRequest) throws -> any ComposedHeadModel {
+        guard let clip = request.backbone as? CLIPModel else {
+            throw ZooError.invalidConfig(entry: request.headName, key: "backbone", problem: "\(request.backboneName) did not build a CLIP model")
+        }
+        return ComposedRetrievalModel(backbone: clip, backboneName: request.backboneName, head: request.head, headName: request.headName,
+                                      exampleFrames: try request.headConfig.positiveInt("frames", default: 4),
+                                      exampleWords: try request.headConfig.positiveInt("words", default: 8),
+                                      vocabularySize: clip.configuration.vocabSize)
     }
 
     public var exposedTaps: Set<Tap> {
@@ -85,7 +94,7 @@ public final class ComposedRetrievalModel: Module, RetrievalModel {
     public func exampleBatch(size: Int, seed: UInt64) -> Batch {
         var generator = RandomGenerator(seed: seed)
         let (length, frames, side) = (exampleWords, exampleFrames, backbone.imageSize)
-        let vocabulary = 49408
+        let vocabulary = vocabularySize
         var ids = [Int](repeating: 0, count: size * length)
         for row in 0..<size {
             let words = 1 + generator.nextInt(below: Swift.max(length - 2, 1))

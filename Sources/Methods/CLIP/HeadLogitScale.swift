@@ -1,6 +1,7 @@
-// The learned temperature ln s that every similarity head carries under CLIP4Clip's key
-// `clip.logit_scale`, and hands to its backbone when composed (`LogitScaleSharing`), written once
-// for CLIP4Clip's loose heads, X-CLIP and TeachCLIP's student.
+// The learned temperature ln s that every head over a CLIP backbone carries under CLIP4Clip's
+// key `clip.logit_scale`, and hands to its backbone when composed (`LogitScaleSharing`), written
+// once for CLIP4Clip's loose heads, X-CLIP and TeachCLIP's student, which build on this target.
+import ZooCore
 import ZooNN
 import ZooTensor
 

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 import ZooCatalog
 import ZooCommandLine
-import ZooCommands
+@testable import BiModalPMA
 import ZooCore
 import ZooData
 import ZooManifest

@@ -2,9 +2,13 @@
 // TeachCLIP run it over the frames before their own aggregation. Mirrors the sim_header
 // "seqTransf" branch of ArrowLuo/CLIP4Clip modules/modeling.py `_loose_similarity` (repeated in
 // xuguohai/X-CLIP modeling_xclip.py and ruc-aimc-lab/TeachCLIP modeling.py) and the
-// `init_preweight` step that copies CLIP's text blocks into it.
-// Deviations: none in the forward pass; dropout is off, as in the official eval. It lives in
-// ZooCore because method targets cannot import each other.
+// `init_preweight` step that copies CLIP's text blocks into it. The seqTransf head uses it, and
+// X-CLIP and TeachCLIP import it from here (zoo.json `dependsOn`).
+// Deviations: none in the forward pass; dropout is off, as in the official eval. The official
+// code initialises blocks and positions from CLIP's text encoder; this does the same, but only
+// when CLIP's text width equals the embedding width (true of every OpenAI CLIP; not of clip-tiny,
+// whose text is 64 wide and embeddings 32): then it keeps ZooNN's initialisers and says so.
+import ZooCore
 import ZooNN
 import ZooTensor
 
