@@ -119,7 +119,7 @@ let package = Package(
         .target(name: "ZooNN", dependencies: ["ZooTensor"], swiftSettings: kernelSettings),
         .executableTarget(name: "zoo-bench", dependencies: ["ZooTensor", "ZooNN", "ZooData", "ZooCore", "ZooCatalog", "ZooManifest"], swiftSettings: kernelSettings),
         // Shared test helpers (finite differences, closeness, fixture lookup) for every test target.
-        .target(name: "ZooTestSupport", dependencies: ["ZooTensor", "ZooNN", "ZooData"], path: "Tests/ZooTestSupport",
+        .target(name: "ZooTestSupport", dependencies: ["ZooTensor", "ZooNN", "ZooData", "ZooManifest", "ZooCore"], path: "Tests/ZooTestSupport",
                 swiftSettings: kernelSettings),
         .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor", "ZooTestSupport"], swiftSettings: kernelSettings),
         .testTarget(name: "ZooNNTests", dependencies: ["ZooNN", "ZooTensor", "ZooTestSupport"], swiftSettings: kernelSettings),
@@ -151,9 +151,6 @@ let package = Package(
         .testTarget(name: "ZooCoreTests", dependencies: ["ZooCore", "ZooCatalog", "ZooManifest", "ZooNN", "ZooTensor", "ZooTestSupport"],
                     swiftSettings: kernelSettings),
         .testTarget(name: "ZooCommandLineTests", dependencies: ["ZooCommandLine", "ZooManifest"]),
-        // Every case under Tests/Fixtures/parity, run through the full registry (all method targets).
-        .testTarget(name: "ZooParityTests", dependencies: ["ZooCore", "ZooCatalog", "ZooManifest", "ZooNN", "ZooTensor", "ZooTestSupport"],
-                    swiftSettings: kernelSettings),
 
         // `swift package --allow-writing-to-package-directory zoo-new-method --name N --kind K --family F`
         // scaffolds a method target. Plugins cannot link libraries, so the plugin runs zoo-scaffold.

@@ -3,10 +3,13 @@
 // into the composed model with no missing and no unused keys, and scores as the head alone does.
 import Foundation
 import Testing
+import ZooCatalog
 import ZooCore
 import ZooNN
 import ZooTensor
 import ZooTestSupport
+
+private let officialRegistry = try! ZooCatalog.registry()
 
 @Suite("Official CLIP4Clip checkpoints")
 struct OfficialCheckpointTests {
@@ -14,7 +17,7 @@ struct OfficialCheckpointTests {
     func officialLayoutLoadsStrictly() throws {
         let parity = try ParityCase(named: "clip4clip-seqtransf")
         let tinyCLIP = fixturesDirectory.appendingPathComponent("tiny-clip")
-        let backbone = try parityRegistry.createPretrained("clip-tiny", weights: tinyCLIP)   // HF directory → OpenAI layout
+        let backbone = try officialRegistry.createPretrained("clip-tiny", weights: tinyCLIP)   // HF directory → OpenAI layout
         var official: [String: Tensor] = [:]
         for (key, tensor) in backbone.state() { official["clip." + key] = tensor }
         for (key, tensor) in parity.weights { official[key] = tensor }                       // its clip.logit_scale wins
@@ -25,7 +28,7 @@ struct OfficialCheckpointTests {
         try writer.write(to: file)
 
         let overrides = try ConfigOverrides(arguments: ["layers=3", "heads=2"]).overrides()
-        let (model, _) = try parityRegistry.composedModel(head: "clip4clip-seqtransf", backbone: "clip-tiny", headOverrides: overrides)
+        let (model, _) = try officialRegistry.composedModel(head: "clip4clip-seqtransf", backbone: "clip-tiny", headOverrides: overrides)
         try model.loadWeights(from: file)   // strict: throws on any missing, unused or mis-shaped key
         #expect(Set(model.state().keys) == Set(official.keys))
 

@@ -3,13 +3,19 @@
 // keys are exactly the fixture's `stages.*`, `fc.*`, `classifier.*`) and fed X and Z through
 // the batch keys `features.map` and `phrases.embedded`. The KD case's student is `cnn-small`
 // with `precomputedInputs`: classifier(GAP(X_student)), keys `classifier.*` under `student.`.
+import Foundation
+import Testing
+import ZooCatalog
 import ZooCore
 import ZooManifest
 import ZooNN
 import ZooTensor
 import ZooTestSupport
 
-let bimodalPMAParityRunners: [String: ParityRunner] = [
+/// The registry of every built method, as `zoo` builds it.
+private let parityRegistry = try! ZooCatalog.registry()
+
+private let parityRunners: [String: ParityRunner] = [
     "bimodal-pma": { try runBiModalPMACase($0, gradInputs: $1) },
     "bimodal-pma-kd": { try runBiModalPMADistillationCase($0, gradInputs: $1) },
 ]
@@ -87,4 +93,22 @@ func runBiModalPMADistillationCase(_ parity: ParityCase, gradInputs: [String]) t
     for (key, tensor, _) in student.namedTensors() { produced["grad.student.\(key)"] = tensor.grad ?? Tensor.zeros(tensor.shape) }
     if gradInputs.contains("X_student") { produced["grad.input.X_student"] = studentMap.grad ?? Tensor.zeros(studentMap.shape) }
     return produced
+}
+
+@Suite("BiModalPMA parity with the PyTorch fixtures")
+struct BiModalPMAParityTests {
+    /// The cases under Tests/Fixtures/parity named after BiModalPMA's entries.
+    static let cases = ParityFixtures.directories(ownedBy: "BiModalPMA", in: parityRegistry.manifest)
+
+    @Test("every BiModalPMA case in Tests/Fixtures/parity reproduces every stored output and gradient", arguments: cases)
+    func reproduces(directory: String) throws {
+        try ParityFixtures.check(directory, runners: parityRunners, testFolder: "Tests/BiModalPMATests")
+    }
+
+    @Test("every runner here has its case in Tests/Fixtures/parity")
+    func runnersHaveCases() throws {
+        let names = try Self.cases.map(ParityFixtures.caseName(of:))
+        #expect(!names.isEmpty)
+        for name in parityRunners.keys.sorted() { #expect(names.contains(name), "Tests/Fixtures/parity/\(name) is missing") }
+    }
 }

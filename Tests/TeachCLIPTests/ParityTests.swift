@@ -3,13 +3,18 @@
 // inputs) and the two teaching losses with K teachers (`teachclip-losses`). The trainer calls each
 // teaching loss once per teacher and averages; these runners do the same.
 import Foundation
+import Testing
+import ZooCatalog
 import ZooCore
 import ZooManifest
 import ZooNN
 import ZooTensor
 import ZooTestSupport
 
-let teachclipParityRunners: [String: ParityRunner] = [
+/// The registry of every built method, as `zoo` builds it.
+private let parityRegistry = try! ZooCatalog.registry()
+
+private let parityRunners: [String: ParityRunner] = [
     "teachclip-student": { try runTeachCLIPStudentCase($0, gradInputs: $1) },
     "teachclip-losses": { try runTeachCLIPLossesCase($0, gradInputs: $1) },
 ]
@@ -97,4 +102,22 @@ func runTeachCLIPLossesCase(_ parity: ParityCase, gradInputs: [String]) throws -
 extension Tap {
     /// `[B, F]` the student's AFA scores a (TeachCLIP's tap `frame_scores`).
     fileprivate static let frameScores: Tap = "frame_scores"
+}
+
+@Suite("TeachCLIP parity with the PyTorch fixtures")
+struct TeachCLIPParityTests {
+    /// The cases under Tests/Fixtures/parity named after TeachCLIP's entries.
+    static let cases = ParityFixtures.directories(ownedBy: "TeachCLIP", in: parityRegistry.manifest)
+
+    @Test("every TeachCLIP case in Tests/Fixtures/parity reproduces every stored output and gradient", arguments: cases)
+    func reproduces(directory: String) throws {
+        try ParityFixtures.check(directory, runners: parityRunners, testFolder: "Tests/TeachCLIPTests")
+    }
+
+    @Test("every runner here has its case in Tests/Fixtures/parity")
+    func runnersHaveCases() throws {
+        let names = try Self.cases.map(ParityFixtures.caseName(of:))
+        #expect(!names.isEmpty)
+        for name in parityRunners.keys.sorted() { #expect(names.contains(name), "Tests/Fixtures/parity/\(name) is missing") }
+    }
 }

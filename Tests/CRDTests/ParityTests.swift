@@ -1,18 +1,19 @@
-// Parity runners of the classic distillation losses: Hinton KD (the module's KD_T composed with
-// the task cross-entropy, as the trainer composes them) and CRD (two successive calls against
-// one memory, the second seeing the first's bank update and frozen Z).
-import CRD
+// Parity of CRD with RepDistiller: two successive calls against one memory, the second seeing
+// the first's bank update and frozen Z.
 import Foundation
+import Testing
+@testable import CRD
+import ZooCatalog
 import ZooCore
 import ZooManifest
 import ZooNN
 import ZooTensor
 import ZooTestSupport
 
-let distillationParityRunners: [String: ParityRunner] = [
-    "hinton-kd": { try runHintonKDCase($0, gradInputs: $1) },
-    "crd": { try runCRDCase($0, gradInputs: $1) },
-]
+/// The registry of every built method, as `zoo` builds it.
+private let parityRegistry = try! ZooCatalog.registry()
+
+private let parityRunners: [String: ParityRunner] = ["crd": { try runCRDCase($0, gradInputs: $1) }]
 
 /// A number of the case's `config`.
 private func caseNumber(_ parity: ParityCase, _ key: String) throws -> Double {
@@ -22,28 +23,9 @@ private func caseNumber(_ parity: ParityCase, _ key: String) throws -> Double {
     return value
 }
 
-/// `hinton-kd`: loss = ce_weight·CE(s, y) + kd_weight·KD_T(s, t), T and the weights from the case.
-func runHintonKDCase(_ parity: ParityCase, gradInputs: [String]) throws -> [String: Tensor] {
-    let (temperature, ceWeight, kdWeight) = (try caseNumber(parity, "T"), try caseNumber(parity, "ce_weight"), try caseNumber(parity, "kd_weight"))
-    let overrides = try ConfigOverrides(arguments: ["temperature=\(temperature)", "ceWeight=\(ceWeight)", "kdWeight=\(kdWeight)"]).overrides()
-    let kd = try parityRegistry.createLoss(parity.name, overrides: overrides)
-    try kd.load(state: parity.weights, source: "\(parity.name)/weights.safetensors")
-    let student = try parity.inputs.tensor("student_logits")
-    student.requiresGrad = true
-    let teacher = try parity.inputs.tensor("teacher_logits")
-    let labels = try parity.inputs.intTensor("labels")
-    let batch = Batch(integers: ["labels": labels], indices: Array(0..<labels.count))
-    let distillation = try kd.loss(student: Outputs([.logits: student]), teacher: Outputs([.logits: teacher]), batch: batch)
-    let crossEntropy = student.crossEntropy(labels: labels)
-    let loss = crossEntropy * Float(ceWeight) + distillation * Float(kdWeight)
-    loss.backward()
-    return ["loss_ce": crossEntropy, "loss_kd": distillation, "loss": loss,
-            "grad.input.student_logits": student.grad ?? Tensor.zeros(student.shape)]
-}
-
 /// `crd`: the heads' weights and the initial banks from the case, two calls with the case's
 /// explicit contrast indices (`sampling: given`), every intermediate, and ∂(loss_1 + loss_2).
-func runCRDCase(_ parity: ParityCase, gradInputs: [String]) throws -> [String: Tensor] {
+private func runCRDCase(_ parity: ParityCase, gradInputs: [String]) throws -> [String: Tensor] {
     let sizes = [("featureDim", "feat_dim"), ("negatives", "nce_k"), ("studentDim", "s_dim"), ("teacherDim", "t_dim"),
                  ("datasetSize", "n_data")]
     var arguments = try sizes.map { key, caseKey in "\(key)=\(Int(try caseNumber(parity, caseKey)))" }
@@ -86,4 +68,22 @@ func runCRDCase(_ parity: ParityCase, gradInputs: [String]) throws -> [String: T
     for (key, tensor) in crd.namedParameters() { produced["grad.\(key)"] = tensor.grad ?? Tensor.zeros(tensor.shape) }
     for name in gradInputs { if let input = inputs[name] { produced["grad.input.\(name)"] = input.grad ?? Tensor.zeros(input.shape) } }
     return produced
+}
+
+@Suite("CRD parity with the PyTorch fixtures")
+struct CRDParityTests {
+    /// The cases under Tests/Fixtures/parity named after CRD's entries.
+    static let cases = ParityFixtures.directories(ownedBy: "CRD", in: parityRegistry.manifest)
+
+    @Test("every CRD case in Tests/Fixtures/parity reproduces every stored output and gradient", arguments: cases)
+    func reproduces(directory: String) throws {
+        try ParityFixtures.check(directory, runners: parityRunners, testFolder: "Tests/CRDTests")
+    }
+
+    @Test("every runner here has its case in Tests/Fixtures/parity")
+    func runnersHaveCases() throws {
+        let names = try Self.cases.map(ParityFixtures.caseName(of:))
+        #expect(!names.isEmpty)
+        for name in parityRunners.keys.sorted() { #expect(names.contains(name), "Tests/Fixtures/parity/\(name) is missing") }
+    }
 }
