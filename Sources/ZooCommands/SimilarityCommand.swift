@@ -64,7 +64,7 @@ public struct SimilarityCommand: Command {
             throw RuntimeError("\(name) did not build a similarity head")
         }
         head.eval()
-        try (head as? any InputValidatingHead)?.validate(text: text, video: video)
+        try head.validate(text: text, video: video)
         let logits = try noGrad { try head.similarity(text: text, video: video).require(.logits, from: name) }
         if let out = arguments.value("out") {
             var writer = SafetensorsWriter(metadata: ["head": name, "weights": weights, "inputs": inputsPath])

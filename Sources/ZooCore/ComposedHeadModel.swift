@@ -13,6 +13,10 @@ public protocol ComposedHeadModel: RetrievalModel {
 }
 
 extension ComposedHeadModel {
+    /// The backbone's caption length and frame side are the composed model's.
+    public var captionLength: Int? { backbone.contextLength }
+    public var frameSize: Int? { backbone.imageSize }
+
     /// Stops training the backbone's image encoder; returns how many tensors and their pattern.
     public func freezeImageEncoder() -> (count: Int, pattern: String) {
         let pattern = backbonePrefix + backbone.imageEncoderParameterPattern

@@ -17,4 +17,10 @@ public protocol DistillationLoss: Module {
     /// Random student and teacher outputs (the student's requiring gradients) and a batch of
     /// `size` examples, shaped as this loss expects (registry-driven tests).
     func exampleInputs(size: Int, seed: UInt64) -> (student: Outputs, teacher: Outputs, batch: Batch)
+    /// The loss as one that keeps a memory row per training example (CRD), or nil (the default).
+    var trainingSetAware: (any TrainingSetAwareLoss)? { get }
+}
+
+extension DistillationLoss {
+    public var trainingSetAware: (any TrainingSetAwareLoss)? { nil }
 }

@@ -1,5 +1,6 @@
-// What some similarity heads can do beyond `similarity(text:video:)`, used when a head is
-// composed with a backbone into a trainable retrieval model.
+// What some similarity heads can do beyond `similarity(text:video:)`: factorise (one vector per
+// caption and per video), describe their evaluation memory, say why they kept their own
+// initialisation. `SimilarityHead.factorized` answers the first without a downcast.
 import ZooNN
 import ZooTensor
 
@@ -13,12 +14,8 @@ public protocol FactorizedSimilarityHead: SimilarityHead {
     func embedVideo(_ video: VideoFeatures) -> Tensor
 }
 
-/// A head the official code initialises from the backbone's pretrained weights when it is built
-/// (CLIP4Clip's seqTransf copies CLIP's text blocks 0..<layers and its text positions).
-public protocol BackboneInitializedHead: AnyObject {
-    /// Copies from `backboneState` (the backbone's own keys, e.g. `transformer.resblocks.0.*`)
-    /// what the official code copies. Returns the head keys it set, or a reason it could not.
-    func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped>
+extension FactorizedSimilarityHead {
+    public var factorized: (any FactorizedSimilarityHead)? { self }
 }
 
 /// Why a head kept its own initialisation instead of copying from the backbone.
@@ -34,11 +31,4 @@ public protocol EvaluationMemoryDescribing {
     /// One or two sentences: how scoring `textCount` × `videoCount` pairs is chunked and the peak
     /// memory that implies, in bytes or MB.
     func evaluationMemoryNote(textCount: Int, videoCount: Int) -> String
-}
-
-/// A head that accepts only some input sizes (X-CLIP's matrices fix the words T and frames F):
-/// callers check inputs with `validate` before `similarity`, which would otherwise stop the process.
-public protocol InputValidatingHead {
-    /// Throws a `ZooError` naming the expected and the given sizes, and the fix.
-    func validate(text: TextFeatures, video: VideoFeatures) throws
 }

@@ -33,6 +33,30 @@ public protocol SimilarityHead: Module {
     func similarity(text: TextFeatures, video: VideoFeatures) -> Outputs
     /// Random features of the shapes this head expects (registry-driven tests, benchmarks).
     func exampleFeatures(textCount: Int, videoCount: Int, seed: UInt64) -> (TextFeatures, VideoFeatures)
+
+    // Optional abilities, each with a default: callers ask, never downcast.
+
+    /// The head as one whose score is a dot product of one text vector and one video vector
+    /// (CLIP4Clip's loose heads, TeachCLIP's AFA), or nil. Default: nil.
+    var factorized: (any FactorizedSimilarityHead)? { get }
+    /// Throws a `ZooError` naming the expected and the given sizes when the head cannot score
+    /// these inputs (X-CLIP's matrices fix the words T and frames F); `similarity` would stop the
+    /// process. Default: every size is accepted.
+    func validate(text: TextFeatures, video: VideoFeatures) throws
+    /// Copies from `backboneState` (the backbone's own keys, e.g. `transformer.resblocks.0.*`)
+    /// what the official code copies when the head is built; returns the keys set, or why none
+    /// were, or nil for a head that copies nothing (the default).
+    func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped>?
+    /// Scales logits by the backbone's `ln s` (a 0-d tensor trained there) instead of the head's
+    /// own, which leaves the head's state. Default: nothing (a head without a logit scale).
+    func shareLogitScale(_ backboneScale: Tensor)
+}
+
+extension SimilarityHead {
+    public var factorized: (any FactorizedSimilarityHead)? { nil }
+    public func validate(text: TextFeatures, video: VideoFeatures) throws {}
+    public func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped>? { nil }
+    public func shareLogitScale(_ backboneScale: Tensor) {}
 }
 
 /// Anything the trainer can train and the evaluator can evaluate.
@@ -50,10 +74,30 @@ public protocol ZooModel: Module {
     func exampleBatch(size: Int, seed: UInt64) -> Batch
     /// Called after every optimizer step (CLIP clamps its logit scale here). Default: nothing.
     func didUpdateParameters()
+
+    // Optional abilities, each with a default: callers ask, never downcast.
+
+    /// The model as one that encodes captions and videos separately (retrieval evaluation), or nil.
+    var retrieval: (any RetrievalModel)? { get }
+    /// The most caption tokens its text encoder takes, or nil when it reads no captions.
+    var captionLength: Int? { get }
+    /// The side (pixels) of the frames its image encoder takes, or nil when it reads no pixels.
+    var frameSize: Int? { get }
 }
 
 extension ZooModel {
     public func didUpdateParameters() {}
+    public var retrieval: (any RetrievalModel)? { nil }
+    public var captionLength: Int? { nil }
+    public var frameSize: Int? { nil }
+}
+
+extension ZooModel where Self: TextEncoder {
+    public var captionLength: Int? { contextLength }
+}
+
+extension ZooModel where Self: VideoEncoder {
+    public var frameSize: Int? { imageSize }
 }
 
 /// A contrastive image/video–text model (CLIP and its descendants): two encoders whose
@@ -63,10 +107,3 @@ public protocol ContrastiveModel: ZooModel, TextEncoder, VideoEncoder {
     var logitScale: Tensor { get }
 }
 
-/// A head that scales its logits by a learnable `ln s` which, composed with a backbone, must be
-/// the backbone's own (CLIP4Clip, X-CLIP and TeachCLIP all read `clip.logit_scale`): after
-/// `shareLogitScale(_:)` the head uses the backbone's 0-d tensor and drops its own parameter, so
-/// a composed checkpoint holds `clip.logit_scale` once.
-public protocol LogitScaleSharing: AnyObject {
-    func shareLogitScale(_ scale: Tensor)
-}

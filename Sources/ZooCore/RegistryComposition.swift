@@ -16,7 +16,7 @@ extension Registry {
     /// Builds head `headName` over backbone `backboneName` (default: the head's config `backbone`),
     /// with the head's `embedDim` set to the backbone's width. `backboneWeights` loads a pretrained
     /// backbone (any format its registration accepts) before the head copies what the official
-    /// code copies from it (`BackboneInitializedHead`). The backbone's method composes the two.
+    /// code copies from it (`SimilarityHead.initialize(fromBackbone:)`). The backbone's method composes the two.
     public func composedModel(head headName: String, backbone backboneName: String? = nil, headOverrides: JSONNode? = nil,
                               backboneWeights: URL? = nil) throws -> (model: any ComposedHeadModel, report: CompositionReport) {
         let headEntry = try entry(headName)
@@ -40,7 +40,7 @@ extension Registry {
             overrides = try ModelConfig.merge(overrides, width, entry: headName, allowingNewKeys: true)
         }
         let head = try createHead(headName, overrides: overrides)
-        let initialization = (head as? any BackboneInitializedHead)?.initialize(fromBackbone: backbone.state())
+        let initialization = head.initialize(fromBackbone: backbone.state())
         let model = try compose(CompositionRequest(backbone: backbone, backboneName: chosen, head: head, headName: headName,
                                                    headConfig: try config(for: headName, overrides: overrides)))
         return (model, CompositionReport(backbone: chosen, initializedFromBackbone: initialization))

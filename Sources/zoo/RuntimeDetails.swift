@@ -47,7 +47,7 @@ func retrievalCost(of head: any SimilarityHead) -> [InfoDetail] {
     let width = text.sentence.shape[1], frames = video.frames.shape[1]
     var summary: String
     var json: [String: JSONNode] = [:]
-    if let factorized = head as? any FactorizedSimilarityHead {
+    if let factorized = head.factorized {
         let perVideo = noGrad { FLOPCounter.count { _ = factorized.embedVideo(video) }.flops } / Double(videos)
         summary = String(format: "one %d-float vector per video (%.2f MFLOP to make it once); 2·%d FLOPs per text–video pair", width, perVideo / 1e6, width)
         json = ["stored_floats_per_video": .number(width), "flops_per_video": .number(Int(perVideo)), "flops_per_pair": .number(2 * width)]

@@ -35,7 +35,7 @@ public final class ComposedRetrievalModel: Module, ComposedHeadModel {
         super.init()   // keyed wrappers are assigned after
         backboneModule = backbone
         headModule = head
-        (head as? any LogitScaleSharing)?.shareLogitScale(backbone.logitScale)
+        head.shareLogitScale(backbone.logitScale)
     }
 
     public var family: Family { .retrieval }
@@ -70,7 +70,7 @@ public final class ComposedRetrievalModel: Module, ComposedHeadModel {
 
     public func forward(_ batch: Batch) throws -> Outputs {
         let (text, video) = try features(batch)
-        try (head as? any InputValidatingHead)?.validate(text: text, video: video)
+        try head.validate(text: text, video: video)
         var outputs = head.similarity(text: text, video: video)
         let logits = try outputs.require(.logits, from: headName)
         outputs[.similarity] = logits
@@ -115,7 +115,7 @@ extension ComposedRetrievalModel {
     /// token features for block scoring.
     public func encodeCaptions(_ ids: IntTensor) throws -> [Tap: Tensor] {
         let text = backbone.encodeText(ids)
-        if let factorized = head as? any FactorizedSimilarityHead { return [.textEmbedding: factorized.embedText(text)] }
+        if let factorized = head.factorized { return [.textEmbedding: factorized.embedText(text)] }
         var stored: [Tap: Tensor] = [.sentenceFeatures: text.sentence]
         if let tokens = text.tokens { stored["text.tokens"] = tokens }
         if let mask = text.mask { stored["text.mask"] = mask }
@@ -125,7 +125,7 @@ extension ComposedRetrievalModel {
     /// Factorised heads store one normalised vector per video; others keep the frame features.
     public func encodeVideos(_ frames: Tensor, kind: VideoFrames.Kind, mask: Tensor) throws -> [Tap: Tensor] {
         let video = kind == .features ? VideoFeatures(frames: frames, mask: mask) : backbone.encodeVideo(pixels: frames, mask: mask)
-        if let factorized = head as? any FactorizedSimilarityHead { return [.videoEmbedding: factorized.embedVideo(video)] }
+        if let factorized = head.factorized { return [.videoEmbedding: factorized.embedVideo(video)] }
         return [.frameFeatures: video.frames, .frameMask: video.mask]
     }
 
@@ -133,7 +133,7 @@ extension ComposedRetrievalModel {
     /// the block otherwise.
     public func score(captions: [Tap: Tensor], videos: [Tap: Tensor]) throws -> Tensor {
         let captionStore = Outputs(captions), videoStore = Outputs(videos)
-        if head is any FactorizedSimilarityHead {
+        if head.factorized != nil {
             return Tensor.matmul(try captionStore.require(.textEmbedding, from: headName),
                                  try videoStore.require(.videoEmbedding, from: headName), transposeB: true)
         }
@@ -141,7 +141,7 @@ extension ComposedRetrievalModel {
                                 tokens: captions["text.tokens"], mask: captions["text.mask"])
         let video = VideoFeatures(frames: try videoStore.require(.frameFeatures, from: headName),
                                   mask: try videoStore.require(.frameMask, from: headName))
-        try (head as? any InputValidatingHead)?.validate(text: text, video: video)
+        try head.validate(text: text, video: video)
         return try head.similarity(text: text, video: video).require(.logits, from: headName)
     }
 }

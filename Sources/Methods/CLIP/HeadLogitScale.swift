@@ -1,5 +1,5 @@
 // The learned temperature ln s that every head over a CLIP backbone carries under CLIP4Clip's
-// key `clip.logit_scale`, and hands to its backbone when composed (`LogitScaleSharing`), written
+// key `clip.logit_scale`, and hands to its backbone when composed (`SimilarityHead.shareLogitScale`), written
 // once for CLIP4Clip's loose heads, X-CLIP and TeachCLIP's student, which build on this target.
 import ZooCore
 import ZooNN

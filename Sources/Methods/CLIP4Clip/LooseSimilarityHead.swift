@@ -17,7 +17,7 @@ import ZooTensor
 /// saved alone loads official checkpoints. A composed model (backbone + head) shares the
 /// backbone's scale instead with `shareLogitScale(_:)`: the head's own parameter is then
 /// removed from its state, so the checkpoint holds `clip.logit_scale` once, in the backbone.
-public class LooseSimilarityHead: Module, FactorizedSimilarityHead, LogitScaleSharing {
+public class LooseSimilarityHead: Module, FactorizedSimilarityHead {
     /// ln s: `clip.logit_scale`, or the backbone's once shared.
     @Child(key: "") public var scaleParameter: HeadLogitScale
     public let configuration: CLIP4ClipConfiguration
@@ -32,6 +32,9 @@ public class LooseSimilarityHead: Module, FactorizedSimilarityHead, LogitScaleSh
     public var logitScale: Tensor { scaleParameter.value }
 
     public func shareLogitScale(_ backboneScale: Tensor) { scaleParameter.share(backboneScale) }
+
+    /// Nothing to copy from a backbone; seqTransf overrides this with CLIP4Clip's `init_preweight`.
+    public func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped>? { nil }
 
     /// f'' `[Bv, F, D]` from frames `[Bv, F, D]` and mask `[Bv, F]`; rows of padded frames are
     /// free (the pooling ignores them). Subclasses override.

@@ -13,7 +13,7 @@ import ZooTensor
 /// blocks (LayerNorm eps 1e-12, QuickGELU) and padded frames masked as keys with −1e6.
 /// Keys: `frame_position_embeddings.weight` `[maxPositions, D]`, `transformerClip.resblocks.N.*`,
 /// `clip.logit_scale`.
-public final class SequentialTransformer: LooseSimilarityHead, BackboneInitializedHead {
+public final class SequentialTransformer: LooseSimilarityHead {
     /// The temporal module; its keys sit at the head's root.
     @Child(key: "") public var temporal: SequentialFrameTransformer
 
@@ -26,7 +26,7 @@ public final class SequentialTransformer: LooseSimilarityHead, BackboneInitializ
     override func temporalFrames(_ frames: Tensor, mask: Tensor) -> Tensor { temporal(frames, mask: mask) }
 
     /// CLIP4Clip `init_preweight` (see `SequentialFrameTransformer.initialize(fromBackbone:)`).
-    public func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped> {
+    public override func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped>? {
         temporal.initialize(fromBackbone: backboneState)
     }
 }

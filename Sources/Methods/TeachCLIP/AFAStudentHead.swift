@@ -25,7 +25,7 @@ import ZooTensor
 /// `transformerClip.resblocks.N.*`, `frameLinear.weight` `[D, D]`, `frameLinear.bias` `[D]`,
 /// `frameLinear2.weight` `[1, D]`, `frameLinear2.bias` `[1]`. The AFA weights train at 10× the
 /// learning rate (`TeachCLIPEntry.afaParameterPattern`).
-public final class AFAStudentHead: Module, FactorizedSimilarityHead, LogitScaleSharing, BackboneInitializedHead {
+public final class AFAStudentHead: Module, FactorizedSimilarityHead {
     /// ln s: `clip.logit_scale`, or the backbone's once shared.
     @Child(key: "") public var scaleParameter: HeadLogitScale
     /// The seqTransf temporal module; its keys sit at the head's root.
@@ -49,7 +49,7 @@ public final class AFAStudentHead: Module, FactorizedSimilarityHead, LogitScaleS
 
     public func shareLogitScale(_ backboneScale: Tensor) { scaleParameter.share(backboneScale) }
 
-    public func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped> {
+    public func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped>? {
         temporal.initialize(fromBackbone: backboneState)
     }
 

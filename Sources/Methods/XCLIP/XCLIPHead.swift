@@ -28,7 +28,7 @@ import ZooTensor
 /// `transformerClip.resblocks.N.*`, `global_mat_weight`, `local_mat_weight` `[D, D]`,
 /// `word_logit_weight`, `word_mat_weight`, `word_mat_weight2` `[T, T]`, `frame_logit_weight`,
 /// `frame_mat_weight`, `frame_mat_weight2` `[F, F]` — the eight matrices start as identities.
-public final class XCLIPHead: Module, SimilarityHead, LogitScaleSharing, BackboneInitializedHead {
+public final class XCLIPHead: Module, SimilarityHead {
     /// ln s: `clip.logit_scale`, or the backbone's once shared.
     @Child(key: "") public var scaleParameter: HeadLogitScale
     /// The seqTransf temporal module; its keys sit at the head's root.
@@ -69,7 +69,7 @@ public final class XCLIPHead: Module, SimilarityHead, LogitScaleSharing, Backbon
 
     public func shareLogitScale(_ backboneScale: Tensor) { scaleParameter.share(backboneScale) }
 
-    public func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped> {
+    public func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped>? {
         temporal.initialize(fromBackbone: backboneState)
     }
 

@@ -42,8 +42,7 @@ public struct BuiltRun {
         self.model = model
         self.composed = student.composed
         self.composition = student.report
-        if let text = model as? any TextEncoder { recipe.contextLength = Swift.min(recipe.contextLength, text.contextLength) }
-        if let composed = student.composed { recipe.contextLength = Swift.min(recipe.contextLength, composed.backbone.contextLength) }
+        if let length = model.captionLength { recipe.contextLength = Swift.min(recipe.contextLength, length) }
         self.recipe = recipe
         var rules: [ParameterGroupRule] = []
         if let composed = student.composed, recipe.backboneLearningRateMultiplier != 1 {
@@ -73,7 +72,7 @@ public struct BuiltRun {
             try Self.check(student: (experiment.student.name, model), teachers: teachers, losses: losses, taskWeight: experiment.taskWeight)
         }
 
-        let imageSize = (model as? any VideoEncoder)?.imageSize ?? student.composed?.backbone.imageSize ?? 32
+        let imageSize = model.frameSize ?? 32
         var loaded = try spec.loadRun(family: model.family, model: experiment.student.name, imageSize: imageSize,
                                       frames: experiment.data.frames, paths: experiment.data.paths)
         if experiment.data.freezeImageEncoder {
@@ -180,7 +179,7 @@ public struct BuiltRun {
             combination.teacher = teacher
             problems += combination.problems().filter { !problems.contains($0) }
         }
-        if teachers.count > 1, let memory = losses.first(where: { $0.loss is any TrainingSetAwareLoss }) {
+        if teachers.count > 1, let memory = losses.first(where: { $0.loss.trainingSetAware != nil }) {
             problems.append("\(memory.name) keeps memory banks for one teacher; train with a single --teacher")
         }
         if !problems.isEmpty { throw ZooError.incompatibleCombination(problems) }

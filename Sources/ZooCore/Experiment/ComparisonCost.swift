@@ -16,7 +16,7 @@ public enum ComparisonCost {
         defer { model.train() }
         switch data {
         case let .retrieval(splits, tokenizer):
-            guard let retrieval = model as? any RetrievalModel else { return cost }
+            guard let retrieval = model.retrieval else { return cost }
             // Inference always starts from pixels, even when training used cached features.
             let source = (splits.test as? EncodedVideoSource)?.base ?? splits.test
             let batcher = RetrievalBatcher(source: source, tokenizer: tokenizer, contextLength: contextLength)

@@ -77,7 +77,7 @@ public enum RunData {
         case let .retrieval(splits, tokenizer):
             let source = validation ? (splits.validation ?? splits.test) : splits.test
             let evaluator = RetrievalEvaluator(batcher: RetrievalBatcher(source: source, tokenizer: tokenizer, contextLength: contextLength))
-            guard let retrieval = model as? any RetrievalModel else { throw ExperimentError.notRetrieval(name) }
+            guard let retrieval = model.retrieval else { throw ExperimentError.notRetrieval(name) }
             return (.retrieval(try evaluator.evaluate(retrieval)), source.name)
         case let .classification(splits):
             return (.classification(try ClassificationEvaluator(source: splits.test).evaluate(model)), splits.test.name)

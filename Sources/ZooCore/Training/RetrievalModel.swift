@@ -16,3 +16,7 @@ public protocol RetrievalModel: ZooModel {
     /// Scores `[Bt, Bv]` (higher = more similar) of a block of captions against a block of videos.
     func score(captions: [Tap: Tensor], videos: [Tap: Tensor]) throws -> Tensor
 }
+
+extension RetrievalModel {
+    public var retrieval: (any RetrievalModel)? { self }
+}

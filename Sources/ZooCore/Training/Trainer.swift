@@ -188,7 +188,7 @@ public final class Trainer {
     /// Shows losses with per-example memory the training set and both models' outputs on the
     /// first batch (eval mode, no gradients, its own random stream: the run's numbers do not move).
     func prepareLosses() throws {
-        let aware = losses.compactMap { entry in (entry.loss as? any TrainingSetAwareLoss).map { (entry.name, $0) } }
+        let aware = losses.compactMap { entry in entry.loss.trainingSetAware.map { (entry.name, $0) } }
         guard !aware.isEmpty else { return }
         let batch = try data.batch(epoch: 0, index: 0, batchSize: recipe.batchSize, seed: seed)
         model.eval()

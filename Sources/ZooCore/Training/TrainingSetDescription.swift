@@ -38,3 +38,7 @@ public struct TrainingSetDescription: Sendable, Equatable {
 public protocol TrainingSetAwareLoss: DistillationLoss {
     func prepare(for trainingSet: TrainingSetDescription, student: Outputs, teacher: Outputs) throws
 }
+
+extension TrainingSetAwareLoss {
+    public var trainingSetAware: (any TrainingSetAwareLoss)? { self }
+}
