@@ -60,11 +60,15 @@ extension ScaffoldRequest {
 
             public func forward(_ batch: Batch) throws -> Outputs {
                 // TODO(method): the paper's forward pass.
-                let ids = try batch.integers("text.ids")
+                let inputs = try batch.retrievalInputs()
+                let ids = inputs.captionIDs
                 let textMask = Tensor(ids.scalars.map { $0 == 0 ? 0 : 1 }, shape: ids.shape)
                 let text = Self.maskedMean(tokens(ids), mask: textMask).l2Normalized()
-                let frames = frameProjection(try batch.tensor("video.features"))
-                let video = Self.maskedMean(frames, mask: try batch.tensor("video.mask")).l2Normalized()
+                guard case let .features(features) = inputs.video else {
+                    throw ZooError.incompatibleCombination(["\#(name) reads precomputed frame features: train it on features:DIR"])
+                }
+                let frames = frameProjection(features)
+                let video = Self.maskedMean(frames, mask: inputs.videoMask).l2Normalized()
                 let logits = Tensor.matmul(text, video, transposeB: true) * logitScale.exp()
                 return Outputs([.logits: logits, .textEmbedding: text, .videoEmbedding: video])
             }
@@ -89,11 +93,10 @@ extension ScaffoldRequest {
                     let length = 1 + generator.nextInt(below: words)
                     for position in 0..<length { ids[row * words + position] = 1 + generator.nextInt(below: config.vocabSize - 1) }
                 }
-                return Batch(
-                    tensors: ["video.features": Tensor.randomNormal([size, frames, config.featureDim], using: &generator),
-                              "video.mask": Tensor.ones([size, frames])],
-                    integers: ["text.ids": IntTensor(ids, shape: [size, words])],
-                    indices: Array(0..<size))
+                let inputs = RetrievalInputs(captionIDs: IntTensor(ids, shape: [size, words]),
+                                             video: .features(Tensor.randomNormal([size, frames, config.featureDim], using: &generator)),
+                                             videoMask: Tensor.ones([size, frames]))
+                return Batch(retrieval: inputs, indices: Array(0..<size))
             }
         }
 

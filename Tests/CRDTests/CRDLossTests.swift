@@ -11,7 +11,7 @@ import ZooTestSupport
 @testable import CRD
 
 /// 30 examples in 3 classes (0, 1, 2, 0, 1, 2, …).
-private let threeClasses = TrainingSetDescription(name: "toy/train", labels: (0..<30).map { $0 % 3 }, rowKey: nil)
+private let threeClasses = TrainingSetDescription(name: "toy/train", labels: (0..<30).map { $0 % 3 }, rows: .examples)
 
 @Suite("CRD loss")
 struct CRDLossTests {
@@ -80,23 +80,24 @@ struct CRDLossTests {
     func prepareChecksFixedSizes() throws {
         let crd = try makeCRD()   // tiny: student 24, teacher 40, N 40
         let (student, teacher) = features(count: 2, seed: 6, student: 10, teacher: 40)
-        let set40 = TrainingSetDescription(name: "toy", labels: (0..<40).map { $0 % 4 }, rowKey: nil)
+        let set40 = TrainingSetDescription(name: "toy", labels: (0..<40).map { $0 % 4 }, rows: .examples)
         let error = #expect(throws: ZooError.self) { try crd.prepare(for: set40, student: student, teacher: teacher) }
         guard case let .invalidConfig(_, key, _) = error else { Issue.record("\(String(describing: error))"); return }
         #expect(key == "studentDim")
         let (right, rightTeacher) = features(count: 2, seed: 6)
-        let wrongSize = TrainingSetDescription(name: "toy", labels: Array(0..<41), rowKey: nil)
+        let wrongSize = TrainingSetDescription(name: "toy", labels: Array(0..<41), rows: .examples)
         #expect(throws: ZooError.self) { try crd.prepare(for: wrongSize, student: right, teacher: rightTeacher) }
     }
 
-    @Test("retrieval memory rows come from the batch's video.index")
+    @Test("retrieval memory rows come from the batch's video indices")
     func retrievalRowsFromVideoIndex() throws {
         let crd = try makeCRD(tiny: false, "featureDim=4", "negatives=3")
-        let videos = TrainingSetDescription(name: "toy/videos", labels: Array(0..<8), rowKey: "video.index")
+        let videos = TrainingSetDescription(name: "toy/videos", labels: Array(0..<8), rows: .videos)
         let (student, teacher) = features(count: 2, seed: 7, student: 5, teacher: 5)
         try crd.prepare(for: videos, student: student, teacher: teacher)
         let before = snapshot(crd.state())["contrast.memory_v1"]!.scalars
-        let batch = Batch(integers: ["video.index": IntTensor([6, 2])], indices: [0, 1])
+        let batch = Batch(retrieval: RetrievalInputs(captionIDs: IntTensor([1, 2]), video: .features(Tensor.zeros([2, 1, 1])),
+                                                     videoMask: Tensor.ones([2, 1]), videoIndices: [6, 2]), indices: [0, 1])
         let terms = try crd.terms(student: student, teacher: teacher, batch: batch)
         #expect(terms.indices.scalars[0] == 6 && terms.indices.scalars[4] == 2)
         let after = crd.state()["contrast.memory_v1"]!.scalars

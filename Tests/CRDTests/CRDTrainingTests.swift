@@ -46,7 +46,7 @@ private struct TinyData: BatchSource {
         return Batch(tensors: ["inputs": inputs.indexSelect(axis: 0, indices: IntTensor(order))],
                      integers: ["labels": IntTensor(order.map { labels[$0] })], indices: order)
     }
-    var trainingSet: TrainingSetDescription? { TrainingSetDescription(name: name, labels: labels, rowKey: nil) }
+    var trainingSet: TrainingSetDescription? { TrainingSetDescription(name: name, labels: labels, rows: .examples) }
 }
 
 private func makeTrainer(studentSeed: UInt64, out: URL) -> (Trainer, CRDLoss) {

@@ -14,7 +14,10 @@ private func kd(temperature: Float = 4) throws -> HintonKDLoss {
 }
 
 private var classificationBatch: Batch { Batch(integers: ["labels": IntTensor([0, 1, 2])], indices: [0, 1, 2]) }
-private var retrievalBatch: Batch { Batch(integers: ["text.ids": IntTensor([1, 2, 3, 4, 5, 6], shape: [3, 2])], indices: [0, 1, 2]) }
+private var retrievalBatch: Batch {
+    Batch(retrieval: RetrievalInputs(captionIDs: IntTensor([1, 2, 3, 4, 5, 6], shape: [3, 2]), video: .features(Tensor.zeros([3, 1, 2])),
+                                     videoMask: Tensor.ones([3, 1])), indices: [0, 1, 2])
+}
 
 /// T² · (1/B) Σ_b KL(softmax(t_b/T) ‖ softmax(s_b/T)) in double precision, rows of `[B, C]`.
 private func referenceKD(_ student: Tensor, _ teacher: Tensor, temperature: Double) -> Double {

@@ -51,13 +51,13 @@ public final class CLIPModel: Module, ContrastiveModel {
 
     /// Normalised text and video embeddings and `exp(logit_scale)·t·vᵀ`.
     public func forward(_ batch: Batch) throws -> Outputs {
-        let textFeatures = encodeText(try batch.integers("text.ids"))
-        let mask = try batch.tensor("video.mask")
+        let inputs = try batch.retrievalInputs()
+        let textFeatures = encodeText(inputs.captionIDs)
+        let mask = inputs.videoMask
         let video: VideoFeatures
-        if let features = batch.tensors["video.features"] {
-            video = VideoFeatures(frames: features, mask: mask)   // precomputed frame features skip the image encoder
-        } else {
-            video = encodeVideo(pixels: try batch.tensor("video.pixels"), mask: mask)
+        switch inputs.video {
+        case let .features(features): video = VideoFeatures(frames: features, mask: mask)   // precomputed: no image encoder
+        case let .pixels(pixels): video = encodeVideo(pixels: pixels, mask: mask)
         }
         let textEmbedding = textFeatures.sentence.l2Normalized()
         let videoEmbedding = CLIPModel.meanPooledEmbedding(video)
@@ -92,9 +92,10 @@ public final class CLIPModel: Module, ContrastiveModel {
             ids[row * length + words + 1] = configuration.vocabSize - 1              // <|endoftext|>
         }
         let s = configuration.imageSize
-        return Batch(tensors: ["video.pixels": Tensor.randomNormal([size, 2, 3, s, s], using: &generator),
-                               "video.mask": Tensor.ones([size, 2])],
-                     integers: ["text.ids": IntTensor(ids, shape: [size, length])], indices: Array(0..<size))
+        return Batch(retrieval: RetrievalInputs(captionIDs: IntTensor(ids, shape: [size, length]),
+                                                video: .pixels(Tensor.randomNormal([size, 2, 3, s, s], using: &generator)),
+                                                videoMask: Tensor.ones([size, 2]), videoIndices: Array(0..<size)),
+                     indices: Array(0..<size))
     }
 
     /// CLIP4Clip's clamp of the logit scale to [0, ln 100], applied after optimizer steps.

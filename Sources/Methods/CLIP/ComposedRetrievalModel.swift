@@ -62,10 +62,12 @@ public final class ComposedRetrievalModel: Module, ComposedHeadModel {
 
     /// Text and video features from the backbone (`video.features` skips the image encoder).
     func features(_ batch: Batch) throws -> (TextFeatures, VideoFeatures) {
-        let text = backbone.encodeText(try batch.integers("text.ids"))
-        let mask = try batch.tensor("video.mask")
-        if let frames = batch.tensors["video.features"] { return (text, VideoFeatures(frames: frames, mask: mask)) }
-        return (text, backbone.encodeVideo(pixels: try batch.tensor("video.pixels"), mask: mask))
+        let inputs = try batch.retrievalInputs()
+        let text = backbone.encodeText(inputs.captionIDs)
+        switch inputs.video {
+        case let .features(frames): return (text, VideoFeatures(frames: frames, mask: inputs.videoMask))
+        case let .pixels(pixels): return (text, backbone.encodeVideo(pixels: pixels, mask: inputs.videoMask))
+        }
     }
 
     public func forward(_ batch: Batch) throws -> Outputs {
@@ -104,9 +106,10 @@ public final class ComposedRetrievalModel: Module, ComposedHeadModel {
         }
         var mask = [Float](repeating: 0, count: size * frames)
         for row in 0..<size { for f in 0..<Swift.max(1, frames - row % frames) { mask[row * frames + f] = 1 } }
-        return Batch(tensors: ["video.pixels": Tensor.randomNormal([size, frames, 3, side, side], using: &generator),
-                               "video.mask": Tensor(mask, shape: [size, frames])],
-                     integers: ["text.ids": IntTensor(ids, shape: [size, length])], indices: Array(0..<size))
+        return Batch(retrieval: RetrievalInputs(captionIDs: IntTensor(ids, shape: [size, length]),
+                                                video: .pixels(Tensor.randomNormal([size, frames, 3, side, side], using: &generator)),
+                                                videoMask: Tensor(mask, shape: [size, frames]), videoIndices: Array(0..<size)),
+                     indices: Array(0..<size))
     }
 }
 

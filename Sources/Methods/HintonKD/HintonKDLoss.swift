@@ -80,12 +80,9 @@ public final class HintonKDLoss: Module, DistillationLoss {
         return divergence * (temperature * temperature / distributions)
     }
 
-    /// Whether `batch` is a retrieval batch (captions and videos, `Batch`'s documented layout):
-    /// then the logits are a similarity matrix and KD runs in both directions.
-    static func isRetrieval(_ batch: Batch) -> Bool {
-        batch.integers["text.ids"] != nil || batch.integers["video.index"] != nil
-            || batch.tensors.keys.contains { $0.hasPrefix("video.") }
-    }
+    /// Whether `batch` is a retrieval batch (caption–video pairs): then the logits are a
+    /// similarity matrix and KD runs in both directions.
+    static func isRetrieval(_ batch: Batch) -> Bool { batch.retrieval != nil }
 
     /// Random student logits `[size, 10]` (requiring gradients), teacher logits, and a
     /// classification batch with labels.

@@ -60,8 +60,8 @@ public struct RetrievalBatcher: BatchSource {
         let captions = captionIndices.map { source.captions[$0] }
         let ids = try tokenizer.encode(captions.map(\.text), truncate: true, contextLength: contextLength)
         let (frames, kind, mask) = try videos(captions.map(\.video))
-        return Batch(tensors: [kind == .pixels ? "video.pixels" : "video.features": frames, "video.mask": mask],
-                     integers: ["text.ids": ids, "video.index": IntTensor(captions.map(\.video))],
+        return Batch(retrieval: RetrievalInputs(captionIDs: ids, video: kind == .pixels ? .pixels(frames) : .features(frames),
+                                                videoMask: mask, videoIndices: captions.map(\.video)),
                      indices: captionIndices)
     }
 
@@ -76,7 +76,7 @@ public struct RetrievalBatcher: BatchSource {
 
     /// One memory row per video, each its own class.
     public var trainingSet: TrainingSetDescription? {
-        TrainingSetDescription(name: source.name, labels: Array(0..<source.videoCount), rowKey: "video.index")
+        TrainingSetDescription(name: source.name, labels: Array(0..<source.videoCount), rows: .videos)
     }
 
     /// Token ids of these captions.

@@ -23,6 +23,6 @@ public struct ClassificationBatcher: BatchSource {
     }
 
     public var trainingSet: TrainingSetDescription? {
-        TrainingSetDescription(name: source.name, labels: source.labels, rowKey: nil)
+        TrainingSetDescription(name: source.name, labels: source.labels, rows: .examples)
     }
 }

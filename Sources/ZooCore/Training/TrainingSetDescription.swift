@@ -5,27 +5,38 @@ import ZooData
 /// The training set as a loss with memory sees it: one row per memory slot, each with a class.
 ///
 /// Classification: one row per training example (`Batch.indices`), labelled with its class.
-/// Retrieval: one row per training video (the batch's `video.index`), each its own class, so the
-/// negatives of a caption are the other videos.
+/// Retrieval: one row per training video (the batch's `retrieval.videoIndices`), each its own
+/// class, so the negatives of a caption are the other videos.
 public struct TrainingSetDescription: Sendable, Equatable {
     /// For logs: "digits/train".
     public var name: String
     /// Class of each memory row; `labels.count` is the number of rows N.
     public var labels: [Int]
-    /// The batch integer input that holds each example's memory row (`video.index`), or nil when
-    /// the row is the example's dataset index (`Batch.indices`).
-    public var rowKey: String?
+    /// Which memory row an example uses.
+    public enum Rows: Sendable, Equatable {
+        /// Its dataset index (`Batch.indices`).
+        case examples
+        /// Its video's index (`RetrievalInputs.videoIndices`).
+        case videos
+    }
+    public var rows: Rows
 
-    public init(name: String, labels: [Int], rowKey: String?) {
-        (self.name, self.labels, self.rowKey) = (name, labels, rowKey)
+    public init(name: String, labels: [Int], rows: Rows) {
+        (self.name, self.labels, self.rows) = (name, labels, rows)
     }
 
     public var count: Int { labels.count }
 
     /// The memory row of each example of `batch`.
     public func rows(of batch: Batch) throws -> [Int] {
-        guard let rowKey else { return batch.indices }
-        return try batch.integers(rowKey).scalars
+        switch rows {
+        case .examples: return batch.indices
+        case .videos:
+            guard let indices = try batch.retrievalInputs().videoIndices else {
+                throw BatchError.missingInput("retrieval.videoIndices", available: [])
+            }
+            return indices
+        }
     }
 }
 
