@@ -80,7 +80,7 @@ public struct InfoCommand: Command {
             ("Tags", entry.tags.isEmpty ? "none" : entry.tags.joined(separator: ", ")),
         ])
         text += "\nPaper\n" + paperLines(entry.paper).map { "  \($0)\n" }.joined()
-        text += "\nConfig\n" + configLines(entry.config)
+        text += "\nConfig (zoo.json: run settings and overrides of the method's defaults)\n" + configLines(entry.config)
         text += "\nTiny config (for tests)\n" + configLines(entry.tinyConfig)
         if !entry.variants.isEmpty {
             text += "\nVariants\n" + fields(entry.variants.map { variant in

@@ -56,8 +56,9 @@ public struct SimilarityCommand: Command {
         let (text, video) = try Self.readFeatures(URL(fileURLWithPath: inputsPath))
         // Sizes the inputs tell come first, so that an explicit --set still wins.
         var settings: [String] = []
-        if entry.config["embedDim"] != nil { settings.append("embedDim=\(text.sentence.shape[1])") }
-        if entry.config["frames"] != nil { settings.append("frames=\(video.frames.shape[1])") }
+        let sizes = try registry.config(for: name)
+        if sizes.has("embedDim") { settings.append("embedDim=\(text.sentence.shape[1])") }
+        if sizes.has("frames") { settings.append("frames=\(video.frames.shape[1])") }
         let overrides = try ConfigOverrides(arguments: settings + arguments.values("set")).overrides()
         let module = try registry.createPretrained(name, weights: URL(fileURLWithPath: weights), overrides: overrides)
         guard let head = module as? any SimilarityHead else {

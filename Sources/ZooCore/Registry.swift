@@ -10,6 +10,7 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
     case kindMismatch(name: String, owner: String, manifestKind: EntryKind, registeredKind: EntryKind)
     case unknownName(String, suggestion: String)
     case notRegistered(name: String, target: String)
+    case invalidConfiguration(place: String?, name: String, tiny: Bool, problem: String)
 
     public var description: String {
         switch self {
@@ -21,6 +22,8 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
             return "\(owner) registers \(name) as a \(registeredKind.rawValue), but zoo.json says it is a \(manifestKind.rawValue)."
         case let .unknownName(name, suggestion):
             return "no entry named \"\(name)\".\(suggestion) Run 'zoo list' to see every name."
+        case let .invalidConfiguration(place, name, tiny, problem):
+            return "\(place.map { "\($0): " } ?? "")zoo.json's \(tiny ? "tinyConfig" : "config") of \(name) does not fit its method: \(problem)"
         case let .notRegistered(name, target):
             return "\(name) is not planned in zoo.json, but target \(target) registers no factory for it. Register it in the target's entry type."
         }
@@ -40,6 +43,10 @@ public struct Registry: Sendable {
         let kind: EntryKind
         let build: @Sendable (ModelConfig) throws -> Module
         let pretrained: (@Sendable (ModelConfig, URL) throws -> Module)?
+        /// The typed configuration's defaults and the effective configuration, when the method
+        /// registered its configuration type.
+        var defaults: (@Sendable () throws -> JSONNode)? = nil
+        var effective: (@Sendable (ModelConfig) throws -> JSONNode)? = nil
     }
 
     /// Runs each entry type's registration against `manifest`.
@@ -51,6 +58,19 @@ public struct Registry: Sendable {
         }
         for entry in manifest.entries where entry.status != .planned && factories[entry.name] == nil && entry.kind != .recipe {
             throw RegistryError.notRegistered(name: entry.name, target: entry.target)
+        }
+        // Every zoo.json config of a typed configuration decodes: a typo or a wrong type stops
+        // here, at startup, with its zoo.json line.
+        for name in registeredNames where factories[name]?.effective != nil {
+            let entry = try self.entry(name)
+            for tiny in [false, true] {
+                do { _ = try effectiveConfiguration(for: name, tiny: tiny) } catch let error as ZooError {
+                    guard case let .invalidConfig(_, key, _) = error else { throw error }
+                    let node = (tiny ? entry.tinyConfig : entry.config)[key.split(separator: ".").first.map(String.init) ?? key]
+                    throw RegistryError.invalidConfiguration(place: node.map { "zoo.json:\($0.position.line):\($0.position.column)" },
+                                                             name: name, tiny: tiny, problem: error.description)
+                }
+            }
         }
     }
 
@@ -68,6 +88,46 @@ public struct Registry: Sendable {
 
     public mutating func add(loss name: String, _ build: @escaping @Sendable (ModelConfig) throws -> any DistillationLoss) throws {
         try add(name, kind: .loss, build)
+    }
+
+    /// Registers a model built from its typed configuration `C`: the defaults are `C()`, zoo.json
+    /// and `--set` override them, and `zoo info` prints the effective `C`.
+    public mutating func add<C: MethodConfiguration>(model name: String, configuration: C.Type,
+                                                     _ build: @escaping @Sendable (C) throws -> any ZooModel,
+                                                     pretrained: (@Sendable (C, URL) throws -> any ZooModel)? = nil) throws {
+        var loader: (@Sendable (ModelConfig, URL) throws -> Module)?
+        if let pretrained {
+            loader = { @Sendable (config: ModelConfig, url: URL) throws -> Module in try pretrained(try config.decode(C.self), url) }
+        }
+        try add(name, kind: .model, { @Sendable (config: ModelConfig) throws -> Module in try build(try config.decode(C.self)) },
+                pretrained: loader)
+        typed(name, C.self)
+    }
+
+    /// Registers a similarity head built from its typed configuration `C` (see `add(model:configuration:…)`).
+    public mutating func add<C: MethodConfiguration>(head name: String, configuration: C.Type,
+                                                     _ build: @escaping @Sendable (C) throws -> any SimilarityHead) throws {
+        try add(name, kind: .head, { @Sendable (config: ModelConfig) throws -> Module in try build(try config.decode(C.self)) })
+        typed(name, C.self)
+    }
+
+    /// Registers a distillation loss built from its typed configuration `C` (see `add(model:configuration:…)`).
+    public mutating func add<C: MethodConfiguration>(loss name: String, configuration: C.Type,
+                                                     _ build: @escaping @Sendable (C) throws -> any DistillationLoss) throws {
+        try add(name, kind: .loss, { @Sendable (config: ModelConfig) throws -> Module in try build(try config.decode(C.self)) })
+        typed(name, C.self)
+    }
+
+    private mutating func typed<C: MethodConfiguration>(_ name: String, _: C.Type) {
+        factories[name]?.defaults = { try C().jsonNode() }
+        factories[name]?.effective = { try $0.decode(C.self).jsonNode() }
+    }
+
+    /// The configuration `name` is built with (defaults, zoo.json's config, `tinyConfig` when
+    /// `tiny`, `overrides`), every key with its value; nil for a method without a typed configuration.
+    public func effectiveConfiguration(for name: String, tiny: Bool = false, overrides: JSONNode? = nil) throws -> JSONNode? {
+        guard let effective = factories[name]?.effective else { return nil }
+        return try effective(try config(for: name, tiny: tiny, overrides: overrides))
     }
 
     public mutating func add(encoder name: String, _ build: @escaping @Sendable (ModelConfig) throws -> Module) throws {
@@ -134,10 +194,14 @@ public struct Registry: Sendable {
         manifest.entries(matching: filter)
     }
 
-    /// `config` (with `tinyConfig` over it when `tiny`) with `overrides` merged in.
+    /// `config` (with `tinyConfig` over it when `tiny`) with `overrides` merged in, over the
+    /// typed configuration's defaults when the method registered one.
     public func config(for name: String, tiny: Bool = false, overrides: JSONNode? = nil) throws -> ModelConfig {
         let entry = try entry(name)
         var json = entry.config
+        if let defaults = try factories[name]?.defaults?() {
+            json = try ModelConfig.merge(defaults, json, entry: name, allowingNewKeys: true)
+        }
         if tiny { json = try ModelConfig.merge(json, entry.tinyConfig, entry: name) }
         if let overrides { json = try ModelConfig.merge(json, overrides, entry: name) }
         return ModelConfig(entry: name, json: json)

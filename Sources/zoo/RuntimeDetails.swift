@@ -23,6 +23,13 @@ func runtimeDetails(for entry: ManifestEntry, registry: Registry) throws -> [Inf
                    text: "\(formatCount(full.parameterCount)) (tiny: \(formatCount(tiny.parameterCount)))",
                    json: .object(["default": .number(full.parameterCount), "tiny": .number(tiny.parameterCount)])),
     ]
+    if let effective = try registry.effectiveConfiguration(for: entry.name), let members = effective.members {
+        let width = members.map(\.key.count).max() ?? 0
+        let lines = members.map { "\($0.key.padding(toLength: width, withPad: " ", startingAt: 0))  \(JSONWriter.compact($0.value))" }
+        details.append(InfoDetail(key: "effective_config", label: "Effective config",
+                                  text: "(the method's defaults with zoo.json's config over them)\n" + lines.joined(separator: "\n"),
+                                  json: effective))
+    }
     let taps: Set<Tap>
     switch full {
     case let model as any ZooModel: taps = model.exposedTaps

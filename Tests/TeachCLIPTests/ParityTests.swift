@@ -61,9 +61,9 @@ func runTeachCLIPStudentCase(_ parity: ParityCase, gradInputs: [String]) throws 
 
 /// Sizes of the student case for the `teachclip` entry.
 private func teachCLIPOverrides(_ parity: ParityCase) throws -> JSONNode? {
-    let entryConfig = try parityRegistry.entry("teachclip").config
+    let entryConfig = try parityRegistry.config(for: "teachclip")
     let arguments: [String] = [("embedDim", "D"), ("frames", "F"), ("layers", "layers"), ("heads", "heads")].compactMap { key, caseKey in
-        guard entryConfig[key] != nil, let value = parity.config[caseKey] as? Int else { return nil }
+        guard entryConfig.has(key), let value = parity.config[caseKey] as? Int else { return nil }
         return "\(key)=\(value)"
     }
     return try ConfigOverrides(arguments: arguments).overrides()

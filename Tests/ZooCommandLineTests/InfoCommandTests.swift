@@ -15,7 +15,7 @@ struct InfoCommandTests {
                          "Target  CLIP4Clip (Sources/Methods/CLIP4Clip), registered by CLIP4ClipEntry",
                          "A paper about CLIP4Clip", "Ada Lovelace, Alan Turing (2021)",
                          "arXiv:2104.08860  https://arxiv.org/abs/2104.08860", "Code: none released",
-                         "Config\n  frames    12\n  backbone  \"clip-vit-b32\"", "Tiny config (for tests)\n  frames  4",
+                         "Config (zoo.json: run settings and overrides of the method's defaults)\n  frames    12\n  backbone  \"clip-vit-b32\"", "Tiny config (for tests)\n  frames  4",
                          "Variants\n  vit-b16  B/16 backbone  {\"backbone\": \"clip-vit-b16\"}"] {
             #expect(output.contains(expected), "missing: \(expected)")
         }

@@ -1,4 +1,5 @@
 import Testing
+import ZooCatalog
 import ZooCore
 import ZooManifest
 import ZooNN
@@ -105,5 +106,43 @@ struct CombinationTests {
         #expect(problems.contains { $0.contains("not defined for classification") })
         #expect(problems.contains { $0.contains("embedding.text") && $0.contains("from the student") })
         #expect(throws: ZooError.self) { try bad.check() }
+    }
+}
+
+@Suite("Typed configurations")
+struct TypedConfigurationTests {
+    private let catalog = try! ZooCatalog.registry()
+
+    @Test("defaults follow the spec sheet, written once in each method's configuration type")
+    func defaultsFollowTheSpecSheet() throws {
+        let kd = try #require(try catalog.effectiveConfiguration(for: "hinton-kd"))
+        #expect(kd["temperature"]?.doubleValue == 4 && kd["ceWeight"]?.doubleValue == 0.1 && kd["kdWeight"]?.doubleValue == 0.9)
+        let xclip = try #require(try catalog.effectiveConfiguration(for: "xclip"))
+        #expect(xclip["tau"]?.doubleValue == 0.01 && xclip["frames"]?.intValue == 12 && xclip["words"]?.intValue == 32)
+        let teachclip = try #require(try catalog.effectiveConfiguration(for: "teachclip"))
+        #expect(teachclip["afaTemperature"]?.doubleValue == 0.1 && teachclip["afaLRMultiplier"]?.doubleValue == 10)
+        let b16 = try #require(try catalog.effectiveConfiguration(for: "clip-vit-b16"))
+        #expect(b16["patchSize"]?.intValue == 16 && b16["visionWidth"]?.intValue == 768 && b16["vocabSize"]?.intValue == 49408)
+        let tiny = try #require(try catalog.effectiveConfiguration(for: "clip4clip-seqtransf", tiny: true))
+        #expect(tiny["layers"]?.intValue == 3 && tiny["maxPositions"]?.intValue == 77)
+    }
+
+    @Test("a --set key the configuration lacks is refused with a did-you-mean")
+    func unknownOverride() throws {
+        let overrides = try ConfigOverrides(arguments: ["tua=0.1"]).overrides()
+        #expect(throws: ZooError.self) { _ = try catalog.effectiveConfiguration(for: "xclip", overrides: overrides) }
+    }
+
+    @Test("a zoo.json config key no method reads stops the registry at its zoo.json line")
+    func unknownZooJSONKey() throws {
+        let text = ZooCatalog.manifestJSON.replacingOccurrences(of: "\"tinyConfig\": {\n        \"embedDim\": 32,\n        \"frames\": 6,\n        \"words\": 10,",
+                                                                 with: "\"tinyConfig\": {\n        \"embedDim\": 32,\n        \"frames\": 6,\n        \"wrds\": 10,")
+        #expect(text != ZooCatalog.manifestJSON)
+        do {
+            _ = try Registry(manifest: try Manifest.parse(text), entries: ZooCatalog.methodEntries)
+            Issue.record("the registry accepted a tinyConfig key no method reads")
+        } catch {
+            #expect("\(error)".contains("zoo.json:") && "\(error)".contains("'wrds'") && "\(error)".lowercased().contains("did you mean"), "\(error)")
+        }
     }
 }

@@ -22,9 +22,9 @@ public enum HeadParity {
     /// `--set` style overrides for `sizes`.
     public static func overrides(_ parity: ParityCase, registry: Registry,
                                  sizes: [(entryKey: String, caseKey: String)] = defaultSizes) throws -> JSONNode? {
-        let entryConfig = try registry.entry(parity.name).config
+        let entryConfig = try registry.config(for: parity.name)
         let arguments: [String] = sizes.compactMap { key, caseKey in
-            guard entryConfig[key] != nil, let value = parity.config[caseKey] as? Int else { return nil }
+            guard entryConfig.has(key), let value = parity.config[caseKey] as? Int else { return nil }
             return "\(key)=\(value)"
         }
         return try ConfigOverrides(arguments: arguments).overrides()

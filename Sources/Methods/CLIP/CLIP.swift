@@ -8,8 +8,9 @@ import ZooCore
 public enum CLIPEntry: MethodEntry {
     public static func register(in registry: inout Registry) throws {
         for name in ["clip-vit-b32", "clip-vit-b16", "clip-vit-l14", "clip-tiny"] {
-            try registry.add(model: name, { config in CLIPModel(try CLIPConfiguration(config: config)) },
-                             pretrained: { config, url in try CLIPCheckpoint.load(url, base: try CLIPConfiguration(config: config)) })
+            try registry.add(model: name, configuration: CLIPConfiguration.Settings.self,
+                             { CLIPModel(try CLIPConfiguration(settings: $0)) },
+                             pretrained: { settings, url in try CLIPCheckpoint.load(url, base: try CLIPConfiguration(settings: settings)) })
             try registry.add(composer: name, ComposedRetrievalModel.compose)
         }
     }

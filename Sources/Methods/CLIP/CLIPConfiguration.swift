@@ -25,25 +25,61 @@ public struct CLIPConfiguration: Sendable, Equatable {
     /// Patches per side.
     public var gridSize: Int { imageSize / patchSize }
 
-    /// From a zoo.json `config` (keys as in zoo.schema.json's CLIP entries).
+    /// The zoo.json form of a CLIP's sizes: ViT-B/32's by default (OpenAI's `ViT-B-32`), each
+    /// entry's `config` overriding them (clip-vit-b16, clip-vit-l14, clip-tiny).
+    public struct Settings: MethodConfiguration {
+        public var imageSize = 224
+        public var patchSize = 32
+        public var visionWidth = 768
+        public var visionLayers = 12
+        public var visionHeads = 12
+        public var textWidth = 512
+        public var textLayers = 12
+        public var textHeads = 8
+        public var contextLength = 77
+        public var vocabSize = 49408
+        public var embedDim = 512
+        /// The MLP's width over the block's width, both encoders.
+        public var mlpRatio = 4
+        public var layerNormEps: Float = 1e-5
+        /// CLIP's ln(1/0.07).
+        public var logitScaleInit: Float = 2.659260036932778
+
+        public init() {}
+
+        public func validate(entry: String) throws {
+            let sizes = [("imageSize", imageSize), ("patchSize", patchSize), ("visionWidth", visionWidth), ("visionLayers", visionLayers),
+                         ("visionHeads", visionHeads), ("textWidth", textWidth), ("textLayers", textLayers), ("textHeads", textHeads),
+                         ("contextLength", contextLength), ("vocabSize", vocabSize), ("embedDim", embedDim), ("mlpRatio", mlpRatio)]
+            for (key, value) in sizes where value < 1 {
+                throw ZooError.invalidConfig(entry: entry, key: key, problem: "must be positive, got \(value)")
+            }
+        }
+    }
+
+    /// From the zoo.json form.
+    public init(settings: Settings, entry: String = "clip") throws {
+        imageSize = settings.imageSize
+        patchSize = settings.patchSize
+        visionWidth = settings.visionWidth
+        visionLayers = settings.visionLayers
+        visionHeads = settings.visionHeads
+        textWidth = settings.textWidth
+        textLayers = settings.textLayers
+        textHeads = settings.textHeads
+        contextLength = settings.contextLength
+        vocabSize = settings.vocabSize
+        embedDim = settings.embedDim
+        visionMLPWidth = settings.mlpRatio * visionWidth
+        textMLPWidth = settings.mlpRatio * textWidth
+        layerNormEps = settings.layerNormEps
+        logitScaleInit = settings.logitScaleInit
+        try validate(entry: entry)
+    }
+
+    /// From a zoo.json `config` (keys as in `Settings`).
     public init(config: ModelConfig) throws {
-        imageSize = try config.positiveInt("imageSize")
-        patchSize = try config.positiveInt("patchSize")
-        visionWidth = try config.positiveInt("visionWidth")
-        visionLayers = try config.positiveInt("visionLayers")
-        visionHeads = try config.positiveInt("visionHeads")
-        textWidth = try config.positiveInt("textWidth")
-        textLayers = try config.positiveInt("textLayers")
-        textHeads = try config.positiveInt("textHeads")
-        contextLength = try config.positiveInt("contextLength")
-        vocabSize = try config.positiveInt("vocabSize")
-        embedDim = try config.positiveInt("embedDim")
-        let ratio = try config.positiveInt("mlpRatio", default: 4)
-        visionMLPWidth = ratio * visionWidth
-        textMLPWidth = ratio * textWidth
-        layerNormEps = try config.float("layerNormEps", default: 1e-5)
-        logitScaleInit = try config.float("logitScaleInit", default: Float(Foundation.log(1 / 0.07)))
-        try validate(entry: config.entry)
+        try self.init(settings: try config.decode(Settings.self), entry: config.entry)
     }
 
     /// From a Hugging Face `CLIPModel` config.json.

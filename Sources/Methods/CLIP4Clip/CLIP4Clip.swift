@@ -10,28 +10,40 @@ import ZooTensor
 /// Registers CLIP4Clip's four similarity calculators under their zoo.json names.
 public enum CLIP4ClipEntry: MethodEntry {
     public static func register(in registry: inout Registry) throws {
-        try registry.add(head: "clip4clip-meanp") { config in MeanPooling(try CLIP4ClipConfiguration(config: config)) }
-        try registry.add(head: "clip4clip-seqlstm") { config in SequentialLSTM(try CLIP4ClipConfiguration(config: config)) }
-        try registry.add(head: "clip4clip-seqtransf") { config in SequentialTransformer(try CLIP4ClipConfiguration(config: config)) }
-        try registry.add(head: "clip4clip-tighttransf") { config in TightTransformer(try CLIP4ClipConfiguration(config: config)) }
+        try registry.add(head: "clip4clip-meanp", configuration: CLIP4ClipConfiguration.self) { MeanPooling($0) }
+        try registry.add(head: "clip4clip-seqlstm", configuration: CLIP4ClipConfiguration.self) { SequentialLSTM($0) }
+        try registry.add(head: "clip4clip-seqtransf", configuration: CLIP4ClipConfiguration.self) { SequentialTransformer($0) }
+        try registry.add(head: "clip4clip-tighttransf", configuration: CLIP4ClipConfiguration.self) { TightTransformer($0) }
     }
 }
 
-/// The sizes a CLIP4Clip head is built with, read from zoo.json's `config` (with `--set` overrides).
+/// The sizes a CLIP4Clip head is built with: the official defaults (`main_task_retrieval.py`
+/// and `modules/cross-base/cross_config.json`), overridden by zoo.json's `config` and `--set`.
 ///
-/// Keys: `embedDim` (D), `frames` (F, used only by `exampleFeatures`: the heads take any F up
-/// to `maxPositions`), `layers` and `heads` (the temporal or cross transformer), `maxPositions`
-/// (rows of the position table, 77 in the official code), `layerNormEps` (1e-12),
-/// `keyMaskBias` (−1e6), `lstmLayers` (1).
-public struct CLIP4ClipConfiguration: Sendable, Equatable {
-    public var width: Int
-    public var frames: Int
-    public var layers: Int
-    public var heads: Int
-    public var maxPositions: Int
-    public var layerNormEps: Float
+/// Keys: `embedDim` (D, 512; composition sets the backbone's), `frames` (F, 12: `max_frames`;
+/// the heads take any F up to `maxPositions`, this sizes `exampleFeatures`), `words` (32:
+/// `max_words`), `layers` (4) and `heads` (8) of the temporal or cross transformer,
+/// `maxPositions` (77, rows of the position table), `layerNormEps` (1e-12), `keyMaskBias` (−1e6,
+/// the only value the transformer applies), `lstmLayers` (1, the official seqLSTM),
+/// `logitScaleInit` (CLIP's ln(1/0.07)).
+public struct CLIP4ClipConfiguration: MethodConfiguration, Equatable {
+    public var width: Int = 512
+    public var frames: Int = 12
+    public var words: Int = 32
+    public var layers: Int = 4
+    public var heads: Int = 8
+    public var maxPositions: Int = 77
+    public var layerNormEps: Float = 1e-12
+    public var keyMaskBias: Float = -1e6
+    public var lstmLayers: Int = 1
     /// ln s at initialisation: CLIP's ln(1/0.07); a checkpoint or a shared backbone scale replaces it.
-    public var logitScaleInit: Float
+    public var logitScaleInit: Float = 2.659260036932778
+
+    enum CodingKeys: String, CodingKey {
+        case width = "embedDim", frames, words, layers, heads, maxPositions, layerNormEps, keyMaskBias, lstmLayers, logitScaleInit
+    }
+
+    public init() {}
 
     public init(width: Int, frames: Int = 12, layers: Int = 4, heads: Int = 8, maxPositions: Int = 77,
                 layerNormEps: Float = 1e-12, logitScaleInit: Float = 2.659260036932778) {
@@ -39,19 +51,16 @@ public struct CLIP4ClipConfiguration: Sendable, Equatable {
         (self.maxPositions, self.layerNormEps, self.logitScaleInit) = (maxPositions, layerNormEps, logitScaleInit)
     }
 
-    public init(config: ModelConfig) throws {
-        self.init(width: try config.positiveInt("embedDim"), frames: try config.positiveInt("frames", default: 12),
-                  layers: try config.positiveInt("layers", default: 4), heads: try config.positiveInt("heads", default: 8),
-                  maxPositions: try config.positiveInt("maxPositions", default: 77),
-                  layerNormEps: try config.float("layerNormEps", default: 1e-12),
-                  logitScaleInit: try config.float("logitScaleInit", default: 2.659260036932778))
-        try SequentialFrameTransformer.validate(config, width: width, heads: heads)
-        guard frames + 1 <= maxPositions else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "frames", problem: "must be below maxPositions (\(maxPositions)), got \(frames)")
+    public func validate(entry: String) throws {
+        try SequentialFrameTransformer.validate(entry: entry, width: width, heads: heads, keyMaskBias: keyMaskBias)
+        for (key, value) in [("embedDim", width), ("frames", frames), ("words", words), ("layers", layers), ("maxPositions", maxPositions)] where value < 1 {
+            throw ZooError.invalidConfig(entry: entry, key: key, problem: "must be positive, got \(value)")
         }
-        let lstmLayers = try config.positiveInt("lstmLayers", default: 1)
+        guard frames + 1 <= maxPositions else {
+            throw ZooError.invalidConfig(entry: entry, key: "frames", problem: "must be below maxPositions (\(maxPositions)), got \(frames)")
+        }
         guard lstmLayers == 1 else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "lstmLayers", problem: "must be 1 (the official seqLSTM), got \(lstmLayers)")
+            throw ZooError.invalidConfig(entry: entry, key: "lstmLayers", problem: "must be 1 (the official seqLSTM), got \(lstmLayers)")
         }
     }
 }

@@ -63,16 +63,15 @@ public final class SequentialFrameTransformer: Module {
 }
 
 extension SequentialFrameTransformer {
-    /// The zoo.json checks of every head built on this module (CLIP4Clip, X-CLIP, TeachCLIP):
+    /// The configuration checks of every head built on this module (CLIP4Clip, X-CLIP, TeachCLIP):
     /// `heads` divides `embedDim` (`width`), and `keyMaskBias` is the official −1e6, the only
     /// value `TransformerStack` applies ((1 − m)·(−1e6)); another would be silently ignored.
-    public static func validate(_ config: ModelConfig, width: Int, heads: Int) throws {
-        guard width % heads == 0 else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "heads", problem: "must divide embedDim (\(width)), got \(heads)")
+    public static func validate(entry: String, width: Int, heads: Int, keyMaskBias: Float) throws {
+        guard heads >= 1, width % heads == 0 else {
+            throw ZooError.invalidConfig(entry: entry, key: "heads", problem: "must divide embedDim (\(width)), got \(heads)")
         }
-        let bias = try config.float("keyMaskBias", default: -1e6)
-        guard bias == -1e6 else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "keyMaskBias", problem: "must be -1e6 (the official value), got \(bias)")
+        guard keyMaskBias == -1e6 else {
+            throw ZooError.invalidConfig(entry: entry, key: "keyMaskBias", problem: "must be -1e6 (the official value), got \(keyMaskBias)")
         }
     }
 }

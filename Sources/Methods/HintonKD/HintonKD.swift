@@ -11,7 +11,7 @@ import ZooCore
 /// Registers `hinton-kd`, `mlp-teacher` and `mlp-student` under their zoo.json names.
 public enum HintonKDEntry: MethodEntry {
     public static func register(in registry: inout Registry) throws {
-        try registry.add(loss: "hinton-kd") { config in try HintonKDLoss(config: config) }
+        try registry.add(loss: "hinton-kd", configuration: HintonKDConfiguration.self) { HintonKDLoss($0) }
         try registry.add(model: "mlp-teacher") { config in try MLPClassifier(config: config) }
         try registry.add(model: "mlp-student") { config in try MLPClassifier(config: config) }
     }

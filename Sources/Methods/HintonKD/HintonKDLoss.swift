@@ -36,20 +36,17 @@ public final class HintonKDLoss: Module, DistillationLoss {
     public var requiredTeacherTaps: Set<Tap> { [.logits] }
     public var families: Set<Family> { [.classification, .retrieval] }
 
-    /// Reads `temperature` (> 0), and `ceWeight`/`kdWeight` (≥ 0, recommendations; see above).
-    public init(config: ModelConfig) throws {
-        temperature = try config.float("temperature", default: 4)
-        recommendedTaskWeight = try config.float("ceWeight", default: 0.1)
-        recommendedDistillationWeight = try config.float("kdWeight", default: 0.9)
-        guard temperature > 0, temperature.isFinite else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "temperature",
-                                         problem: "must be a positive number (it divides the logits), got \(temperature); the usual values are 4 (RepDistiller) and 20 (the paper's MNIST net)")
-        }
-        for (key, value) in [("ceWeight", recommendedTaskWeight), ("kdWeight", recommendedDistillationWeight)]
-        where !(value >= 0 && value.isFinite) {
-            throw ZooError.invalidConfig(entry: config.entry, key: key, problem: "must be a finite number ≥ 0, got \(value)")
-        }
+    /// The loss of a validated configuration.
+    public init(_ configuration: HintonKDConfiguration) {
+        temperature = configuration.temperature
+        recommendedTaskWeight = configuration.ceWeight
+        recommendedDistillationWeight = configuration.kdWeight
         super.init()
+    }
+
+    /// Reads `temperature` (> 0), and `ceWeight`/`kdWeight` (≥ 0, recommendations; see above).
+    public convenience init(config: ModelConfig) throws {
+        self.init(try config.decode(HintonKDConfiguration.self))
     }
 
     public func loss(student: Outputs, teacher: Outputs, batch: Batch) throws -> Tensor {
@@ -95,5 +92,25 @@ public final class HintonKDLoss: Module, DistillationLoss {
         let labels = (0..<size).map { _ in generator.nextInt(below: classes) }
         return (Outputs([.logits: student]), Outputs([.logits: teacher]),
                 Batch(integers: ["labels": IntTensor(labels)], indices: Array(0..<size)))
+    }
+}
+
+/// Hinton KD's settings: `temperature` (T, 4 as in RepDistiller's runs), `ceWeight` (0.1) and
+/// `kdWeight` (0.9), RepDistiller's γ and α (recommendations the trainer's weights apply).
+public struct HintonKDConfiguration: MethodConfiguration {
+    public var temperature: Float = 4
+    public var ceWeight: Float = 0.1
+    public var kdWeight: Float = 0.9
+
+    public init() {}
+
+    public func validate(entry: String) throws {
+        guard temperature > 0, temperature.isFinite else {
+            throw ZooError.invalidConfig(entry: entry, key: "temperature",
+                                         problem: "must be a positive number (it divides the logits), got \(temperature); the usual values are 4 (RepDistiller) and 20 (the paper's MNIST net)")
+        }
+        for (key, value) in [("ceWeight", ceWeight), ("kdWeight", kdWeight)] where !(value >= 0 && value.isFinite) {
+            throw ZooError.invalidConfig(entry: entry, key: key, problem: "must be a finite number ≥ 0, got \(value)")
+        }
     }
 }

@@ -31,11 +31,6 @@ public final class CoarseTeachingLoss: Module, DistillationLoss {
         super.init()
     }
 
-    public convenience init(config: ModelConfig) throws {
-        let beta = try config.float("beta", default: 1)
-        guard beta > 0 else { throw ZooError.invalidConfig(entry: config.entry, key: "beta", problem: "must be positive, got \(beta)") }
-        self.init(beta: beta)
-    }
 
     public var requiredStudentTaps: Set<Tap> { [.logits] }
     public var requiredTeacherTaps: Set<Tap> { [.logits] }

@@ -16,11 +16,11 @@ import ZooTensor
 /// Registers TeachCLIP's student head and its coarse and fine teaching losses.
 public enum TeachCLIPEntry: MethodEntry {
     public static func register(in registry: inout Registry) throws {
-        try registry.add(head: "teachclip") { config in AFAStudentHead(try TeachCLIPConfiguration(config: config)) }
+        try registry.add(head: "teachclip", configuration: TeachCLIPConfiguration.self) { AFAStudentHead($0) }
         try registry.add(parameterRules: "teachclip") { config in
-            config.has("afaLRMultiplier") ? [afaLearningRateRule(multiplier: try config.float("afaLRMultiplier"))] : []
+            [afaLearningRateRule(multiplier: try config.decode(TeachCLIPConfiguration.self).afaLRMultiplier)]
         }
-        try registry.add(loss: "teachclip-coarse") { config in try CoarseTeachingLoss(config: config) }
+        try registry.add(loss: "teachclip-coarse", configuration: CoarseTeachingConfiguration.self) { CoarseTeachingLoss(beta: $0.beta) }
         try registry.add(loss: "teachclip-fine") { _ in FineTeachingLoss() }
     }
 
@@ -34,22 +34,34 @@ public enum TeachCLIPEntry: MethodEntry {
     }
 }
 
-/// The student's sizes, read from zoo.json's `config` (with `--set` overrides).
+/// The student's sizes: the official defaults, overridden by zoo.json's `config` and `--set`.
 ///
-/// Keys: `embedDim` (D), `frames` (F, used by `exampleFeatures`: the head takes any F up to
-/// `maxPositions`), `layers`, `heads`, `maxPositions` (77), `layerNormEps` (1e-12) and
-/// `keyMaskBias` (−1e6) of the seqTransf transformer, `afaTemperature` (0.1, the pooling
-/// softmax), `frameWeightTemperature` (1, the fine-loss weights), `logitScaleInit` (ln(1/0.07)).
-public struct TeachCLIPConfiguration: Sendable, Equatable {
-    public var width: Int
-    public var frames: Int
-    public var layers: Int
-    public var heads: Int
-    public var maxPositions: Int
-    public var layerNormEps: Float
-    public var afaTemperature: Float
-    public var frameWeightTemperature: Float
-    public var logitScaleInit: Float
+/// Keys: `embedDim` (D, 512), `frames` (F, 12, used by `exampleFeatures`: the head takes any F up
+/// to `maxPositions`), `words` (32), `layers` (4), `heads` (8), `maxPositions` (77),
+/// `layerNormEps` (1e-12) and `keyMaskBias` (−1e6) of the seqTransf transformer,
+/// `afaTemperature` (0.1, the pooling softmax), `frameWeightTemperature` (1, the fine-loss
+/// weights), `afaLRMultiplier` (10: AFA's layers train at 10× the learning rate),
+/// `logitScaleInit` (ln(1/0.07)).
+public struct TeachCLIPConfiguration: MethodConfiguration, Equatable {
+    public var width: Int = 512
+    public var frames: Int = 12
+    public var words: Int = 32
+    public var layers: Int = 4
+    public var heads: Int = 8
+    public var maxPositions: Int = 77
+    public var layerNormEps: Float = 1e-12
+    public var keyMaskBias: Float = -1e6
+    public var afaTemperature: Float = 0.1
+    public var frameWeightTemperature: Float = 1
+    public var afaLRMultiplier: Float = 10
+    public var logitScaleInit: Float = 2.659260036932778
+
+    enum CodingKeys: String, CodingKey {
+        case width = "embedDim", frames, words, layers, heads, maxPositions, layerNormEps, keyMaskBias, afaTemperature
+        case frameWeightTemperature, afaLRMultiplier, logitScaleInit
+    }
+
+    public init() {}
 
     public init(width: Int, frames: Int = 12, layers: Int = 4, heads: Int = 8, maxPositions: Int = 77,
                 layerNormEps: Float = 1e-12, afaTemperature: Float = 0.1, frameWeightTemperature: Float = 1,
@@ -59,21 +71,29 @@ public struct TeachCLIPConfiguration: Sendable, Equatable {
         self.logitScaleInit = logitScaleInit
     }
 
-    public init(config: ModelConfig) throws {
-        self.init(width: try config.positiveInt("embedDim"), frames: try config.positiveInt("frames", default: 12),
-                  layers: try config.positiveInt("layers", default: 4), heads: try config.positiveInt("heads", default: 8),
-                  maxPositions: try config.positiveInt("maxPositions", default: 77),
-                  layerNormEps: try config.float("layerNormEps", default: 1e-12),
-                  afaTemperature: try config.float("afaTemperature", default: 0.1),
-                  frameWeightTemperature: try config.float("frameWeightTemperature", default: 1),
-                  logitScaleInit: try config.float("logitScaleInit", default: 2.659260036932778))
-        try SequentialFrameTransformer.validate(config, width: width, heads: heads)
+    public func validate(entry: String) throws {
+        try SequentialFrameTransformer.validate(entry: entry, width: width, heads: heads, keyMaskBias: keyMaskBias)
+        for (key, value) in [("embedDim", width), ("frames", frames), ("words", words), ("layers", layers), ("maxPositions", maxPositions)] where value < 1 {
+            throw ZooError.invalidConfig(entry: entry, key: key, problem: "must be positive, got \(value)")
+        }
         guard frames <= maxPositions else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "frames", problem: "must be at most maxPositions (\(maxPositions)), got \(frames)")
+            throw ZooError.invalidConfig(entry: entry, key: "frames", problem: "must be at most maxPositions (\(maxPositions)), got \(frames)")
         }
-        for (key, value) in [("afaTemperature", afaTemperature), ("frameWeightTemperature", frameWeightTemperature)] where !(value > 0) {
-            throw ZooError.invalidConfig(entry: config.entry, key: key, problem: "must be positive, got \(value)")
+        for (key, value) in [("afaTemperature", afaTemperature), ("frameWeightTemperature", frameWeightTemperature),
+                             ("afaLRMultiplier", afaLRMultiplier)] where !(value > 0) {
+            throw ZooError.invalidConfig(entry: entry, key: key, problem: "must be positive, got \(value)")
         }
+    }
+}
+
+/// TeachCLIP's coarse teaching: `beta` (the similarity temperature β, 1 in every official config).
+public struct CoarseTeachingConfiguration: MethodConfiguration {
+    public var beta: Float = 1
+
+    public init() {}
+
+    public func validate(entry: String) throws {
+        guard beta > 0 else { throw ZooError.invalidConfig(entry: entry, key: "beta", problem: "must be positive, got \(beta)") }
     }
 }
 

@@ -13,29 +13,37 @@ import ZooTensor
 /// Registers the X-CLIP head under its zoo.json name.
 public enum XCLIPEntry: MethodEntry {
     public static func register(in registry: inout Registry) throws {
-        try registry.add(head: "xclip") { config in XCLIPHead(try XCLIPConfiguration(config: config)) }
+        try registry.add(head: "xclip", configuration: XCLIPConfiguration.self) { XCLIPHead($0) }
     }
 }
 
-/// The sizes an X-CLIP head is built with, read from zoo.json's `config` (with `--set` overrides).
+/// The sizes an X-CLIP head is built with: the official defaults, overridden by zoo.json's
+/// `config` and `--set`.
 ///
-/// Keys: `embedDim` (D), `frames` (F) and `words` (T) — the learnable matrices are F×F and T×T,
-/// so every input must have exactly F frames and T token positions —, `layers`, `heads`,
-/// `maxPositions` (77), `layerNormEps` (1e-12) and `keyMaskBias` (−1e6) of the seqTransf
-/// temporal transformer, `tau` (0.01), `pairsPerBlock` (text–video pairs scored at once),
-/// `logitScaleInit` (ln(1/0.07)).
-public struct XCLIPConfiguration: Sendable, Equatable {
-    public var width: Int
-    public var frames: Int
-    public var words: Int
-    public var layers: Int
-    public var heads: Int
-    public var maxPositions: Int
-    public var layerNormEps: Float
-    public var tau: Float
-    public var pairsPerBlock: Int
+/// Keys: `embedDim` (D, 512), `frames` (F, 12) and `words` (T, 32) — the learnable matrices are
+/// F×F and T×T, so every input must have exactly F frames and T token positions —, `layers` (4),
+/// `heads` (8), `maxPositions` (77), `layerNormEps` (1e-12) and `keyMaskBias` (−1e6) of the
+/// seqTransf temporal transformer, `tau` (0.01), `pairsPerBlock` (text–video pairs scored at
+/// once, 16384), `logitScaleInit` (ln(1/0.07)).
+public struct XCLIPConfiguration: MethodConfiguration, Equatable {
+    public var width: Int = 512
+    public var frames: Int = 12
+    public var words: Int = 32
+    public var layers: Int = 4
+    public var heads: Int = 8
+    public var maxPositions: Int = 77
+    public var layerNormEps: Float = 1e-12
+    public var keyMaskBias: Float = -1e6
+    public var tau: Float = 0.01
+    public var pairsPerBlock: Int = 16_384
     /// ln s at initialisation: CLIP's ln(1/0.07); a checkpoint or a shared backbone scale replaces it.
-    public var logitScaleInit: Float
+    public var logitScaleInit: Float = 2.659260036932778
+
+    enum CodingKeys: String, CodingKey {
+        case width = "embedDim", frames, words, layers, heads, maxPositions, layerNormEps, keyMaskBias, tau, pairsPerBlock, logitScaleInit
+    }
+
+    public init() {}
 
     public init(width: Int, frames: Int = 12, words: Int = 32, layers: Int = 4, heads: Int = 8, maxPositions: Int = 77,
                 layerNormEps: Float = 1e-12, tau: Float = 0.01, pairsPerBlock: Int = 16_384,
@@ -45,20 +53,17 @@ public struct XCLIPConfiguration: Sendable, Equatable {
         (self.pairsPerBlock, self.logitScaleInit) = (pairsPerBlock, logitScaleInit)
     }
 
-    public init(config: ModelConfig) throws {
-        self.init(width: try config.positiveInt("embedDim"), frames: try config.positiveInt("frames", default: 12),
-                  words: try config.positiveInt("words", default: 32),
-                  layers: try config.positiveInt("layers", default: 4), heads: try config.positiveInt("heads", default: 8),
-                  maxPositions: try config.positiveInt("maxPositions", default: 77),
-                  layerNormEps: try config.float("layerNormEps", default: 1e-12), tau: try config.float("tau", default: 0.01),
-                  pairsPerBlock: try config.positiveInt("pairsPerBlock", default: 16_384),
-                  logitScaleInit: try config.float("logitScaleInit", default: 2.659260036932778))
-        try SequentialFrameTransformer.validate(config, width: width, heads: heads)
+    public func validate(entry: String) throws {
+        try SequentialFrameTransformer.validate(entry: entry, width: width, heads: heads, keyMaskBias: keyMaskBias)
+        for (key, value) in [("embedDim", width), ("frames", frames), ("words", words), ("layers", layers), ("maxPositions", maxPositions),
+                             ("pairsPerBlock", pairsPerBlock)] where value < 1 {
+            throw ZooError.invalidConfig(entry: entry, key: key, problem: "must be positive, got \(value)")
+        }
         guard frames <= maxPositions else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "frames", problem: "must be at most maxPositions (\(maxPositions)), got \(frames)")
+            throw ZooError.invalidConfig(entry: entry, key: "frames", problem: "must be at most maxPositions (\(maxPositions)), got \(frames)")
         }
         guard tau > 0 else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "tau", problem: "must be positive (the official value is 0.01), got \(tau)")
+            throw ZooError.invalidConfig(entry: entry, key: "tau", problem: "must be positive (the official value is 0.01), got \(tau)")
         }
     }
 }
