@@ -51,3 +51,12 @@ extension ModelConfig {
         return value
     }
 }
+
+extension ZooError {
+    /// Throws `invalidConfig` for the first of `sizes` (key, value) that is not positive.
+    public static func requirePositive(_ sizes: [(String, Int)], entry: String) throws {
+        if let (key, value) = sizes.first(where: { $0.1 < 1 }) {
+            throw ZooError.invalidConfig(entry: entry, key: key, problem: "must be positive, got \(value)")
+        }
+    }
+}

@@ -28,9 +28,5 @@ struct CLIP4ClipParityTests {
     }
 
     @Test("every runner here has its case in Tests/Fixtures/parity")
-    func runnersHaveCases() throws {
-        let names = try Self.cases.map(ParityFixtures.caseName(of:))
-        #expect(!names.isEmpty)
-        for name in parityRunners.keys.sorted() { #expect(names.contains(name), "Tests/Fixtures/parity/\(name) is missing") }
-    }
+    func runnersHaveCases() throws { try ParityFixtures.expectCases(for: parityRunners, among: Self.cases) }
 }

@@ -15,21 +15,13 @@ private let parityRegistry = try! ZooCatalog.registry()
 
 private let parityRunners: [String: ParityRunner] = ["crd": { try runCRDCase($0, gradInputs: $1) }]
 
-/// A number of the case's `config`.
-private func caseNumber(_ parity: ParityCase, _ key: String) throws -> Double {
-    guard let value = parity.config[key] as? Double ?? (parity.config[key] as? Int).map(Double.init) else {
-        throw ZooError.invalidConfig(entry: parity.name, key: key, problem: "is missing from case.json's config")
-    }
-    return value
-}
-
 /// `crd`: the heads' weights and the initial banks from the case, two calls with the case's
 /// explicit contrast indices (`sampling: given`), every intermediate, and ∂(loss_1 + loss_2).
 private func runCRDCase(_ parity: ParityCase, gradInputs: [String]) throws -> [String: Tensor] {
     let sizes = [("featureDim", "feat_dim"), ("negatives", "nce_k"), ("studentDim", "s_dim"), ("teacherDim", "t_dim"),
                  ("datasetSize", "n_data")]
-    var arguments = try sizes.map { key, caseKey in "\(key)=\(Int(try caseNumber(parity, caseKey)))" }
-    arguments += ["temperature=\(try caseNumber(parity, "nce_t"))", "momentum=\(try caseNumber(parity, "nce_m"))", "sampling=given"]
+    var arguments = try sizes.map { key, caseKey in "\(key)=\(Int(try ParityFixtures.number(parity, caseKey)))" }
+    arguments += ["temperature=\(try ParityFixtures.number(parity, "nce_t"))", "momentum=\(try ParityFixtures.number(parity, "nce_m"))", "sampling=given"]
     let loss = try parityRegistry.createLoss(parity.name, overrides: try ConfigOverrides(arguments: arguments).overrides())
     guard let crd = loss as? CRDLoss else { throw ZooError.wrongKind(name: parity.name, expected: "CRDLoss", actual: "\(type(of: loss))") }
     var state = crd.state()
@@ -81,9 +73,5 @@ struct CRDParityTests {
     }
 
     @Test("every runner here has its case in Tests/Fixtures/parity")
-    func runnersHaveCases() throws {
-        let names = try Self.cases.map(ParityFixtures.caseName(of:))
-        #expect(!names.isEmpty)
-        for name in parityRunners.keys.sorted() { #expect(names.contains(name), "Tests/Fixtures/parity/\(name) is missing") }
-    }
+    func runnersHaveCases() throws { try ParityFixtures.expectCases(for: parityRunners, among: Self.cases) }
 }

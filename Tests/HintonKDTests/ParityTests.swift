@@ -14,17 +14,9 @@ private let parityRegistry = try! ZooCatalog.registry()
 
 private let parityRunners: [String: ParityRunner] = ["hinton-kd": { try runHintonKDCase($0, gradInputs: $1) }]
 
-/// A number of the case's `config`.
-private func caseNumber(_ parity: ParityCase, _ key: String) throws -> Double {
-    guard let value = parity.config[key] as? Double ?? (parity.config[key] as? Int).map(Double.init) else {
-        throw ZooError.invalidConfig(entry: parity.name, key: key, problem: "is missing from case.json's config")
-    }
-    return value
-}
-
 /// `hinton-kd`: loss = ce_weight·CE(s, y) + kd_weight·KD_T(s, t), T and the weights from the case.
 private func runHintonKDCase(_ parity: ParityCase, gradInputs: [String]) throws -> [String: Tensor] {
-    let (temperature, ceWeight, kdWeight) = (try caseNumber(parity, "T"), try caseNumber(parity, "ce_weight"), try caseNumber(parity, "kd_weight"))
+    let (temperature, ceWeight, kdWeight) = (try ParityFixtures.number(parity, "T"), try ParityFixtures.number(parity, "ce_weight"), try ParityFixtures.number(parity, "kd_weight"))
     let overrides = try ConfigOverrides(arguments: ["temperature=\(temperature)", "ceWeight=\(ceWeight)", "kdWeight=\(kdWeight)"]).overrides()
     let kd = try parityRegistry.createLoss(parity.name, overrides: overrides)
     try kd.load(state: parity.weights, source: "\(parity.name)/weights.safetensors")
@@ -53,9 +45,5 @@ struct HintonKDParityTests {
     }
 
     @Test("every runner here has its case in Tests/Fixtures/parity")
-    func runnersHaveCases() throws {
-        let names = try Self.cases.map(ParityFixtures.caseName(of:))
-        #expect(!names.isEmpty)
-        for name in parityRunners.keys.sorted() { #expect(names.contains(name), "Tests/Fixtures/parity/\(name) is missing") }
-    }
+    func runnersHaveCases() throws { try ParityFixtures.expectCases(for: parityRunners, among: Self.cases) }
 }

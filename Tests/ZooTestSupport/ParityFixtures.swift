@@ -38,6 +38,25 @@ public enum ParityFixtures {
         }
     }
 
+    /// Expects every runner of `runners` to have its case among `directories` (a runner whose
+    /// fixture went missing would otherwise pass by running nothing).
+    public static func expectCases(for runners: [String: ParityRunner], among directories: [String],
+                                   sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let names = try directories.map(caseName(of:))
+        #expect(!names.isEmpty, sourceLocation: sourceLocation)
+        for name in runners.keys.sorted() {
+            #expect(names.contains(name), "Tests/Fixtures/parity/\(name) is missing", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// A number of a case's `config` (`case.json`), or an error naming it.
+    public static func number(_ parity: ParityCase, _ key: String) throws -> Double {
+        guard let value = parity.config[key] as? Double ?? (parity.config[key] as? Int).map(Double.init) else {
+            throw ParityConfigurationError(name: parity.name, key: key)
+        }
+        return value
+    }
+
     /// `case.json`'s `case` field of a directory.
     public static func caseName(of directory: String) throws -> String {
         try ParityCase(directory: fixturesDirectory.appendingPathComponent("parity").appendingPathComponent(directory)).name
@@ -76,4 +95,10 @@ public enum ParityFixtures {
                         "\(parity.name): \(name)", sourceLocation: sourceLocation)
         }
     }
+}
+
+/// A case's `case.json` lacks a number its runner needs.
+public struct ParityConfigurationError: Error, CustomStringConvertible {
+    public let name: String, key: String
+    public var description: String { "parity case \(name): '\(key)' is missing from case.json's config" }
 }

@@ -51,9 +51,7 @@ public struct CLIPConfiguration: Sendable, Equatable {
             let sizes = [("imageSize", imageSize), ("patchSize", patchSize), ("visionWidth", visionWidth), ("visionLayers", visionLayers),
                          ("visionHeads", visionHeads), ("textWidth", textWidth), ("textLayers", textLayers), ("textHeads", textHeads),
                          ("contextLength", contextLength), ("vocabSize", vocabSize), ("embedDim", embedDim), ("mlpRatio", mlpRatio)]
-            for (key, value) in sizes where value < 1 {
-                throw ZooError.invalidConfig(entry: entry, key: key, problem: "must be positive, got \(value)")
-            }
+            try ZooError.requirePositive(sizes, entry: entry)
         }
     }
 

@@ -53,9 +53,7 @@ public struct CLIP4ClipConfiguration: MethodConfiguration, Equatable {
 
     public func validate(entry: String) throws {
         try SequentialFrameTransformer.validate(entry: entry, width: width, heads: heads, keyMaskBias: keyMaskBias)
-        for (key, value) in [("embedDim", width), ("frames", frames), ("words", words), ("layers", layers), ("maxPositions", maxPositions)] where value < 1 {
-            throw ZooError.invalidConfig(entry: entry, key: key, problem: "must be positive, got \(value)")
-        }
+        try ZooError.requirePositive([("embedDim", width), ("frames", frames), ("words", words), ("layers", layers), ("maxPositions", maxPositions)], entry: entry)
         guard frames + 1 <= maxPositions else {
             throw ZooError.invalidConfig(entry: entry, key: "frames", problem: "must be below maxPositions (\(maxPositions)), got \(frames)")
         }

@@ -12,7 +12,7 @@ import ZooCore
 public enum HintonKDEntry: MethodEntry {
     public static func register(in registry: inout Registry) throws {
         try registry.add(loss: "hinton-kd", configuration: HintonKDConfiguration.self) { HintonKDLoss($0) }
-        try registry.add(model: "mlp-teacher") { config in try MLPClassifier(config: config) }
-        try registry.add(model: "mlp-student") { config in try MLPClassifier(config: config) }
+        try registry.add(model: "mlp-teacher", configuration: MLPConfiguration.self) { MLPClassifier($0, name: "mlp-teacher") }
+        try registry.add(model: "mlp-student", configuration: MLPConfiguration.self) { MLPClassifier($0, name: "mlp-student") }
     }
 }

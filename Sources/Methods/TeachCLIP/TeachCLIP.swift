@@ -73,9 +73,7 @@ public struct TeachCLIPConfiguration: MethodConfiguration, Equatable {
 
     public func validate(entry: String) throws {
         try SequentialFrameTransformer.validate(entry: entry, width: width, heads: heads, keyMaskBias: keyMaskBias)
-        for (key, value) in [("embedDim", width), ("frames", frames), ("words", words), ("layers", layers), ("maxPositions", maxPositions)] where value < 1 {
-            throw ZooError.invalidConfig(entry: entry, key: key, problem: "must be positive, got \(value)")
-        }
+        try ZooError.requirePositive([("embedDim", width), ("frames", frames), ("words", words), ("layers", layers), ("maxPositions", maxPositions)], entry: entry)
         guard frames <= maxPositions else {
             throw ZooError.invalidConfig(entry: entry, key: "frames", problem: "must be at most maxPositions (\(maxPositions)), got \(frames)")
         }
