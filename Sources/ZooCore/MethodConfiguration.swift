@@ -32,10 +32,11 @@ extension ModelConfig {
     /// `T` from this configuration (the defaults with zoo.json's and `--set`'s keys over them),
     /// validated. A value of the wrong type is an error naming the entry and the key.
     public func decode<T: MethodConfiguration>(_ type: T.Type) throws -> T {
+        let defaults = try T().jsonNode()
         var members = json.members ?? []
-        members.removeAll { runLevelConfigKeys.contains($0.key) }
+        members.removeAll { runLevelConfigKeys.contains($0.key) && defaults[$0.key] == nil }   // unless the method reads it
         // The defaults first, every key present; a key they lack is a typo (with a did-you-mean).
-        let merged = try ModelConfig.merge(try T().jsonNode(), .object(members: members), entry: entry)
+        let merged = try ModelConfig.merge(defaults, .object(members: members), entry: entry)
         let text = JSONWriter.compact(merged)
         let value: T
         do {

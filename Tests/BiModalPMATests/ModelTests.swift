@@ -46,8 +46,8 @@ struct ModelTests {
 
     @Test("the default vocabulary is synthfine's")
     func vocabularyIsSynthFines() throws {
-        let entry = try pmaRegistry.entry("bimodal-pma")
-        #expect(entry.config["vocabularySize"]?.intValue == SynthFineVocabulary.size)
+        let effective = try #require(try pmaRegistry.effectiveConfiguration(for: "bimodal-pma"))
+        #expect(effective["vocabularySize"]?.intValue == SynthFineVocabulary.size)
         #expect(PMAConfiguration().vocabularySize == SynthFineVocabulary.size)
     }
 

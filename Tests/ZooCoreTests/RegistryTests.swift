@@ -123,6 +123,10 @@ struct TypedConfigurationTests {
         #expect(teachclip["afaTemperature"]?.doubleValue == 0.1 && teachclip["afaLRMultiplier"]?.doubleValue == 10)
         let b16 = try #require(try catalog.effectiveConfiguration(for: "clip-vit-b16"))
         #expect(b16["patchSize"]?.intValue == 16 && b16["visionWidth"]?.intValue == 768 && b16["vocabSize"]?.intValue == 49408)
+        let crd = try #require(try catalog.effectiveConfiguration(for: "crd"))
+        #expect(crd["negatives"]?.intValue == 16384 && crd["featureDim"]?.intValue == 128 && crd["studentDim"]?.isNull == true)
+        let pma = try #require(try catalog.effectiveConfiguration(for: "bimodal-pma"))
+        #expect(pma["stages"]?.intValue == 3 && pma["reduction"]?.intValue == 16 && pma["textTopK"]?.intValue == 3)
         let tiny = try #require(try catalog.effectiveConfiguration(for: "clip4clip-seqtransf", tiny: true))
         #expect(tiny["layers"]?.intValue == 3 && tiny["maxPositions"]?.intValue == 77)
     }

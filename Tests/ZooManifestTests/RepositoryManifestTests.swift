@@ -75,8 +75,6 @@ struct RepositoryManifestTests {
         // the registry); a head's zoo.json config keeps its recipe and backbones only.
         let xclip = try #require(manifest.entry(named: "xclip"))
         #expect(Set(xclip.config.members?.map(\.key) ?? []) == ["backbone", "backboneByDataset", "training"])
-        let crd = try #require(manifest.entry(named: "crd"))
-        #expect(crd.config["negatives"]?.intValue == 16384)
-        #expect(crd.config["featureDim"]?.intValue == 128)
+        #expect(try #require(manifest.entry(named: "crd")).config.members?.isEmpty == true)
     }
 }

@@ -33,8 +33,8 @@ import ZooTensor
 /// Registers `bimodal-pma`, `cnn-small` and `bimodal-pma-kd`.
 public enum BiModalPMAEntry: MethodEntry {
     public static func register(in registry: inout Registry) throws {
-        try registry.add(model: "bimodal-pma") { config in try BiModalPMAModel(try PMAConfiguration(config: config)) }
-        try registry.add(model: "cnn-small") { config in try SmallCNN(try SmallCNNConfiguration(config: config)) }
+        try registry.add(model: "bimodal-pma", configuration: PMAConfiguration.self) { try BiModalPMAModel($0) }
+        try registry.add(model: "cnn-small", configuration: SmallCNNConfiguration.self) { try SmallCNN($0) }
         try registry.add(loss: "bimodal-pma-kd") { _ in PMADistillationLoss() }
     }
 

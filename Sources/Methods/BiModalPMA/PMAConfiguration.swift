@@ -2,7 +2,7 @@
 // Kaitao Song, Xiu-Shen Wei, Xiangbo Shu, Ren-Jie Song, Jianfeng Lu — IEEE TIP 2020.
 // No arXiv id, no official code; formulas and choices: Tests/Fixtures/parity/README.md §2, §3.
 //
-// The sizes a `bimodal-pma` model is built with, read from zoo.json's `config` (with `--set`).
+// The sizes a `bimodal-pma` model is built with: the defaults below, zoo.json's `config` and `--set` over them.
 // Fixed by the paper (README §3.14) and checked here: 2×2 blocks, r = 16 by default, ReLU in the
 // visual SAM and tanh in the textual one, top-3 phrase masking. `stages` is configurable (the
 // paper uses 3) as long as every stage can still find an unmasked block (hw/4 ≥ stages).
@@ -23,24 +23,39 @@ import ZooManifest
 /// `precomputedInputs`: when true the model has no CNN and no LSTM and reads the feature map
 /// `features.map` `[B, h, w, d]` and phrase embeddings `phrases.embedded` `[B, p, d_t]` from
 /// the batch (the parity fixtures feed X and Z this way).
-public struct PMAConfiguration: Sendable, Equatable {
-    public var imageSize: Int
-    public var backboneChannels: [Int]
-    public var textWidth: Int
-    public var wordWidth: Int
-    public var vocabularySize: Int
-    public var phrases: Int
-    public var phraseLength: Int
-    public var localWidth: Int
-    public var finalWidth: Int
-    public var classes: Int
-    public var stages: Int
-    public var reduction: Int
-    public var textTopK: Int
-    public var precomputedInputs: Bool
+public struct PMAConfiguration: MethodConfiguration, Equatable {
+    /// The trunk: only "cnn-small" is built here (the paper's are ResNet-50 and VGG-16).
+    public var backbone = "cnn-small"
+    public var imageSize = 32
+    public var backboneChannels = [16, 32, 64]
+    public var textWidth = 32
+    public var wordWidth = 32
+    public var vocabularySize = SynthFineVocabulary.size
+    public var phrases = 10
+    public var phraseLength = 4
+    public var localWidth = 64
+    public var finalWidth = 64
+    public var classes = 10
+    /// Side of the blocks the map is cut into: the paper's 2 (README §3.14).
+    public var blockSize = 2
+    public var stages = 3
+    public var reduction = 16
+    public var textTopK = 3
+    /// SAM's δ: ReLU in the visual SAM, tanh in the textual one (the paper's; checked).
+    public var samActivation = SAMActivation()
+    public var precomputedInputs = false
+
+    /// The activations of the two self-attention modules.
+    public struct SAMActivation: Codable, Sendable, Equatable {
+        public var vision = "relu"
+        public var text = "tanh"
+        public init() {}
+    }
 
     /// d, the channel width of the feature map X.
     public var mapWidth: Int { backboneChannels.last ?? 0 }
+
+    public init() {}
 
     public init(imageSize: Int = 32, backboneChannels: [Int] = [16, 32, 64], textWidth: Int = 32, wordWidth: Int = 32,
                 vocabularySize: Int = SynthFineVocabulary.size, phrases: Int = 10, phraseLength: Int = 4, localWidth: Int = 64, finalWidth: Int = 64,
@@ -53,33 +68,22 @@ public struct PMAConfiguration: Sendable, Equatable {
 
     /// Reads and checks every key; a value that cannot work throws `ZooError.invalidConfig`.
     public init(config: ModelConfig) throws {
-        let defaults = PMAConfiguration()
-        func fail(_ key: String, _ problem: String) -> ZooError { .invalidConfig(entry: config.entry, key: key, problem: problem) }
-        let backbone = try config.string("backbone", default: "cnn-small")
+        self = try config.decode(Self.self)
+    }
+
+    public func validate(entry: String) throws {
+        func fail(_ key: String, _ problem: String) -> ZooError { .invalidConfig(entry: entry, key: key, problem: problem) }
         guard backbone == "cnn-small" else {
             throw fail("backbone", "is \"\(backbone)\", but only \"cnn-small\" is built here (ResNet-50 and VGG-16 are the paper's; use --set backbone=cnn-small)")
         }
-        self.init(imageSize: try config.positiveInt("imageSize", default: defaults.imageSize),
-                  backboneChannels: try Self.positiveInts(config, "backboneChannels", default: defaults.backboneChannels),
-                  textWidth: try config.positiveInt("textWidth", default: defaults.textWidth),
-                  wordWidth: try config.positiveInt("wordWidth", default: defaults.wordWidth),
-                  vocabularySize: try config.positiveInt("vocabularySize", default: defaults.vocabularySize),
-                  phrases: try config.positiveInt("phrases", default: defaults.phrases),
-                  phraseLength: try config.positiveInt("phraseLength", default: defaults.phraseLength),
-                  localWidth: try config.positiveInt("localWidth", default: defaults.localWidth),
-                  finalWidth: try config.positiveInt("finalWidth", default: defaults.finalWidth),
-                  classes: try config.positiveInt("classes", default: defaults.classes),
-                  stages: try config.positiveInt("stages", default: defaults.stages),
-                  reduction: try config.positiveInt("reduction", default: defaults.reduction),
-                  textTopK: try config.positiveInt("textTopK", default: defaults.textTopK),
-                  precomputedInputs: try config.bool("precomputedInputs", default: false))
-        let blockSize = try config.int("blockSize", default: 2)
+        try ZooError.requirePositive([("imageSize", imageSize), ("textWidth", textWidth), ("wordWidth", wordWidth),
+                                      ("vocabularySize", vocabularySize), ("phrases", phrases), ("phraseLength", phraseLength),
+                                      ("localWidth", localWidth), ("finalWidth", finalWidth), ("classes", classes), ("stages", stages),
+                                      ("reduction", reduction), ("textTopK", textTopK)], entry: entry)
+        try Self.checkWidths(backboneChannels, key: "backboneChannels", entry: entry)
         guard blockSize == 2 else { throw fail("blockSize", "must be 2 (the paper's 2×2 blocks), got \(blockSize)") }
-        if let activation = config.json["samActivation"], !activation.isNull {
-            let vision = activation["vision"]?.stringValue, text = activation["text"]?.stringValue
-            guard vision == "relu", text == "tanh" else {
-                throw fail("samActivation", "must be {\"vision\": \"relu\", \"text\": \"tanh\"} (the paper's δ), got \(activation)")
-            }
+        guard samActivation == SAMActivation() else {
+            throw fail("samActivation", "must be {\"vision\": \"relu\", \"text\": \"tanh\"} (the paper's δ), got {\"vision\": \"\(samActivation.vision)\", \"text\": \"\(samActivation.text)\"}")
         }
         guard vocabularySize >= 2 else {
             throw fail("vocabularySize", "must be at least 2 (id 0 is padding), got \(vocabularySize); synthfine needs \(SynthFineVocabulary.size)")
@@ -101,17 +105,13 @@ public struct PMAConfiguration: Sendable, Equatable {
     /// Side of cnn-small's feature map: one 2×2 pool after every conv layer but the last.
     static func mapSide(imageSize: Int, layers: Int) -> Int { imageSize >> Swift.max(layers - 1, 0) }
 
-    /// A non-empty array of positive integers.
-    static func positiveInts(_ config: ModelConfig, _ key: String, default fallback: [Int]) throws -> [Int] {
-        guard let node = config.json[key], !node.isNull else { return fallback }
-        guard let items = node.items, !items.isEmpty else {
-            throw ZooError.invalidConfig(entry: config.entry, key: key, problem: "must be a non-empty array of channel widths, e.g. [16, 32, 64], not \(node)")
+    /// Conv widths: a non-empty array of positive integers.
+    static func checkWidths(_ widths: [Int], key: String, entry: String) throws {
+        guard !widths.isEmpty else {
+            throw ZooError.invalidConfig(entry: entry, key: key, problem: "must be a non-empty array of channel widths, e.g. [16, 32, 64]")
         }
-        return try items.map { item in
-            guard let value = item.intValue, value > 0 else {
-                throw ZooError.invalidConfig(entry: config.entry, key: key, problem: "must hold positive integers, found \(item)")
-            }
-            return value
+        if let width = widths.first(where: { $0 < 1 }) {
+            throw ZooError.invalidConfig(entry: entry, key: key, problem: "must hold positive integers, found \(width)")
         }
     }
 }

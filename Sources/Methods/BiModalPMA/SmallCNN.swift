@@ -13,26 +13,30 @@ import ZooManifest
 import ZooNN
 import ZooTensor
 
-/// Sizes of `cnn-small`. Keys: `imageSize` (S), `channels` (conv widths, the last is the
-/// feature width), `classes`, `precomputedInputs` (read `features.map` `[B, h, w, d]`, no convs).
-public struct SmallCNNConfiguration: Sendable, Equatable {
-    public var imageSize: Int
-    public var channels: [Int]
-    public var classes: Int
-    public var precomputedInputs: Bool
+/// Sizes of `cnn-small`. Keys: `imageSize` (S, 32), `channels` (conv widths, the last is the
+/// feature width; [16, 32, 64]), `classes` (10), `precomputedInputs` (read `features.map`
+/// `[B, h, w, d]`, no convs; false).
+public struct SmallCNNConfiguration: MethodConfiguration, Equatable {
+    public var imageSize = 32
+    public var channels = [16, 32, 64]
+    public var classes = 10
+    public var precomputedInputs = false
+
+    public init() {}
 
     public init(imageSize: Int = 32, channels: [Int] = [16, 32, 64], classes: Int = 10, precomputedInputs: Bool = false) {
         (self.imageSize, self.channels, self.classes, self.precomputedInputs) = (imageSize, channels, classes, precomputedInputs)
     }
 
     public init(config: ModelConfig) throws {
-        let defaults = SmallCNNConfiguration()
-        self.init(imageSize: try config.positiveInt("imageSize", default: defaults.imageSize),
-                  channels: try PMAConfiguration.positiveInts(config, "channels", default: defaults.channels),
-                  classes: try config.positiveInt("classes", default: defaults.classes),
-                  precomputedInputs: try config.bool("precomputedInputs", default: false))
+        self = try config.decode(Self.self)
+    }
+
+    public func validate(entry: String) throws {
+        try ZooError.requirePositive([("imageSize", imageSize), ("classes", classes)], entry: entry)
+        try PMAConfiguration.checkWidths(channels, key: "channels", entry: entry)
         guard precomputedInputs || imageSize % (1 << (channels.count - 1)) == 0 else {
-            throw ZooError.invalidConfig(entry: config.entry, key: "imageSize",
+            throw ZooError.invalidConfig(entry: entry, key: "imageSize",
                                          problem: "must be divisible by 2^\(channels.count - 1) (one 2×2 pool after each conv layer but the last), got \(imageSize)")
         }
     }

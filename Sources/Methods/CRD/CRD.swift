@@ -11,12 +11,12 @@ import ZooManifest
 /// Registers the `crd` loss.
 public enum CRDEntry: MethodEntry {
     public static func register(in registry: inout Registry) throws {
-        try registry.add(loss: "crd") { config in try CRDLoss(config: config) }
+        try registry.add(loss: "crd", configuration: CRDConfiguration.self) { CRDLoss($0, entry: "crd") }
     }
 }
 
 /// How the contrast indices of a batch are chosen.
-public enum CRDSampling: String, Sendable, Equatable, CaseIterable {
+public enum CRDSampling: String, Codable, Sendable, Equatable, CaseIterable {
     /// Each example's own memory row plus `negatives` distinct rows of other classes, drawn by
     /// the loss (RepDistiller's `CIFAR100InstanceSample` with mode "exact").
     case otherClasses
@@ -35,19 +35,33 @@ public enum CRDSampling: String, Sendable, Equatable, CaseIterable {
 /// and optionally `studentDim`, `teacherDim`, `datasetSize`: when all three are set the heads
 /// and banks are built at once; otherwise `prepare(for:student:teacher:)` infers them from the
 /// models' `.features` and the training set (and checks any that were set).
-public struct CRDConfiguration: Sendable, Equatable {
-    public var featureDim: Int
-    public var negatives: Int
-    public var temperature: Float
-    public var momentum: Float
-    public var eps: Float
-    public var sampling: CRDSampling
-    public var seed: UInt64
+public struct CRDConfiguration: MethodConfiguration, Equatable {
+    public var featureDim = 128
+    public var negatives = 16384
+    public var temperature: Float = 0.07
+    public var momentum: Float = 0.5
+    public var eps: Float = 1e-7
+    public var sampling = CRDSampling.otherClasses
+    public var seed: UInt64 = 0
     public var studentDim: Int?
     public var teacherDim: Int?
     public var datasetSize: Int?
     /// Recommended weights of γ·CE + α·KD + β·L_CRD (CRD: 1, 0, 0.8; CRD+KD: 1, 1, 0.8).
-    public var recommendedWeights: (ce: Float, kd: Float, crd: Float)
+    public var weights = Weights()
+
+    /// The recommended weights of the total (applied by the trainer's `--task-weight` and
+    /// `--distill crd:W`, not here).
+    public struct Weights: Codable, Sendable, Equatable {
+        public var ce: Float = 1
+        public var kd: Float = 0
+        public var crd: Float = 0.8
+        public init() {}
+    }
+
+    /// The same weights as a tuple.
+    public var recommendedWeights: (ce: Float, kd: Float, crd: Float) { (weights.ce, weights.kd, weights.crd) }
+
+    public init() {}
 
     public init(featureDim: Int = 128, negatives: Int = 16384, temperature: Float = 0.07, momentum: Float = 0.5,
                 eps: Float = 1e-7, sampling: CRDSampling = .otherClasses, seed: UInt64 = 0,
@@ -55,40 +69,60 @@ public struct CRDConfiguration: Sendable, Equatable {
         (self.featureDim, self.negatives, self.temperature, self.momentum) = (featureDim, negatives, temperature, momentum)
         (self.eps, self.sampling, self.seed) = (eps, sampling, seed)
         (self.studentDim, self.teacherDim, self.datasetSize) = (studentDim, teacherDim, datasetSize)
-        recommendedWeights = (1, 0, 0.8)
     }
 
     public init(config: ModelConfig) throws {
-        let entry = config.entry
+        self = try config.decode(Self.self)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case featureDim, negatives, temperature, momentum, eps, sampling, seed, studentDim, teacherDim, datasetSize, weights
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        featureDim = try c.decode(Int.self, forKey: .featureDim)
+        negatives = try c.decode(Int.self, forKey: .negatives)
+        temperature = try c.decode(Float.self, forKey: .temperature)
+        momentum = try c.decode(Float.self, forKey: .momentum)
+        eps = try c.decode(Float.self, forKey: .eps)
+        sampling = try c.decode(CRDSampling.self, forKey: .sampling)
+        let seed = try c.decode(Int.self, forKey: .seed)
+        guard seed >= 0 else { throw DecodingError.dataCorruptedError(forKey: .seed, in: c, debugDescription: "must be ≥ 0, got \(seed)") }
+        self.seed = UInt64(seed)
+        studentDim = try c.decodeIfPresent(Int.self, forKey: .studentDim)
+        teacherDim = try c.decodeIfPresent(Int.self, forKey: .teacherDim)
+        datasetSize = try c.decodeIfPresent(Int.self, forKey: .datasetSize)
+        weights = try c.decode(Weights.self, forKey: .weights)
+    }
+
+    /// Every key, the unset sizes as null (so that `--set studentDim=…` finds its key).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(featureDim, forKey: .featureDim)
+        try c.encode(negatives, forKey: .negatives)
+        try c.encode(temperature, forKey: .temperature)
+        try c.encode(momentum, forKey: .momentum)
+        try c.encode(eps, forKey: .eps)
+        try c.encode(sampling, forKey: .sampling)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(studentDim, forKey: .studentDim)
+        try c.encode(teacherDim, forKey: .teacherDim)
+        try c.encode(datasetSize, forKey: .datasetSize)
+        try c.encode(weights, forKey: .weights)
+    }
+
+    public func validate(entry: String) throws {
         func invalid(_ key: String, _ problem: String) -> ZooError { ZooError.invalidConfig(entry: entry, key: key, problem: problem) }
-        func optionalSize(_ key: String) throws -> Int? { config.has(key) ? try config.positiveInt(key) : nil }
-        let samplingName = try config.string("sampling", default: CRDSampling.otherClasses.rawValue)
-        guard let sampling = CRDSampling(rawValue: samplingName) else {
-            throw invalid("sampling", "must be one of \(CRDSampling.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(samplingName)\"")
+        try ZooError.requirePositive([("featureDim", featureDim), ("negatives", negatives)], entry: entry)
+        for (key, size) in [("studentDim", studentDim), ("teacherDim", teacherDim), ("datasetSize", datasetSize)] {
+            if let size, size < 1 { throw invalid(key, "must be positive, got \(size)") }
         }
-        let seed = try config.int("seed", default: 0)
-        guard seed >= 0 else { throw invalid("seed", "must be ≥ 0, got \(seed)") }
-        self.init(featureDim: try config.positiveInt("featureDim", default: 128), negatives: try config.positiveInt("negatives", default: 16384),
-                  temperature: try config.float("temperature", default: 0.07), momentum: try config.float("momentum", default: 0.5),
-                  eps: try config.float("eps", default: 1e-7), sampling: sampling, seed: UInt64(seed),
-                  studentDim: try optionalSize("studentDim"), teacherDim: try optionalSize("teacherDim"),
-                  datasetSize: try optionalSize("datasetSize"))
         guard temperature > 0, temperature.isFinite else { throw invalid("temperature", "must be a positive number (τ divides the scores), got \(temperature); CRD uses 0.07") }
         guard momentum >= 0, momentum <= 1 else { throw invalid("momentum", "must lie in [0, 1] (the bank keeps this share of its old row), got \(momentum); CRD uses 0.5") }
         guard eps >= 0, eps.isFinite else { throw invalid("eps", "must be a finite number ≥ 0, got \(eps); CRD uses 1e-7") }
-        if let weights = config.json["weights"], !weights.isNull {
-            func weight(_ key: String, _ fallback: Float) throws -> Float {
-                guard let node = weights[key], !node.isNull else { return fallback }
-                guard let value = node.doubleValue, value >= 0 else { throw invalid("weights", "'\(key)' must be a number ≥ 0, got \(node)") }
-                return Float(value)
-            }
-            recommendedWeights = (try weight("ce", 1), try weight("kd", 0), try weight("crd", 0.8))
+        for (key, value) in [("ce", weights.ce), ("kd", weights.kd), ("crd", weights.crd)] where !(value >= 0) {
+            throw invalid("weights", "'\(key)' must be a number ≥ 0, got \(value)")
         }
-    }
-
-    public static func == (a: CRDConfiguration, b: CRDConfiguration) -> Bool {
-        a.featureDim == b.featureDim && a.negatives == b.negatives && a.temperature == b.temperature && a.momentum == b.momentum
-            && a.eps == b.eps && a.sampling == b.sampling && a.seed == b.seed && a.studentDim == b.studentDim
-            && a.teacherDim == b.teacherDim && a.datasetSize == b.datasetSize && a.recommendedWeights == b.recommendedWeights
     }
 }
