@@ -136,4 +136,21 @@ grep -q "target $target is already used" "$log" || fail "swift run zoo-scaffold 
 [ "$(snapshot)" = "$before" ] || fail "the refused run of zoo-scaffold changed files"
 ok "swift run zoo-scaffold into the existing target $target fails and changes nothing"
 
+# 6. The other skeletons (a loss, a retrieval model, a classifier) build, register and pass their
+# tests too, after one plain build.
+for spec in "demo-loss loss classification DemoLoss" "demo-retrieval model retrieval DemoRetrieval" \
+    "demo-classifier model classification DemoClassifier"; do
+    set -- $spec
+    step "zoo-scaffold creates $1 ($2, $3)" swift run zoo-scaffold --package-path . --name "$1" --kind "$2" --family "$3" \
+        --title "A Demo" --authors "Ada Lovelace" --year 2026
+done
+step "the package builds with the three new targets" swift build
+step "their generated tests pass" swift test --filter "DemoLossTests|DemoRetrievalTests|DemoClassifierTests"
+count=$(grep -oE 'Test run with [0-9]+ tests' "$log" | grep -oE '[0-9]+' | tail -1 || true)
+[ "${count:-0}" -ge 9 ] || fail "the three new targets ran ${count:-0} tests, expected at least 9"
+grep -qE 'Test run with [0-9]+ tests.* passed' "$log" || fail "the generated tests of the three new targets did not pass"
+step "zoo info prints demo-retrieval's effective configuration" swift run zoo info demo-retrieval
+grep -qE 'Effective config' "$log" || fail "zoo info does not print demo-retrieval's effective configuration"
+ok "a loss, a retrieval model and a classifier scaffold, build with a plain swift build and pass their $count tests"
+
 echo "All scaffold checks passed."

@@ -16,17 +16,19 @@ extension ScaffoldRequest {
         /// - text.sentence: `[Bt, D]`; video.frames: `[Bv, F, D]` with mask `[Bv, F]`.
         /// - Returns logits `[Bt, Bv]` and the normalised embeddings `[Bt, D]`, `[Bv, D]`.
         public final class \#(implementationType): Module, SimilarityHead {
-            /// The settings read from zoo.json's `config` (with `tinyConfig` over it in tests).
-            public struct Config: Sendable {
+            /// The settings: the defaults below, zoo.json's `config` and `--set` over them
+            /// (`zoo info \#(name)` prints the effective values).
+            public struct Config: MethodConfiguration {
+                // TODO(method): the paper's hyper-parameters, each with its official default.
                 /// Width D of the features it scores.
-                public var embedDim: Int
+                public var embedDim = 512
                 /// Initial log of the logit scale (ln(1/0.07), as CLIP).
-                public var logitScaleInit: Float
+                public var logitScaleInit: Float = 2.659260036932778
 
-                public init(_ config: ModelConfig) throws {
-                    // TODO(method): read the paper's hyper-parameters here and list them in zoo.json.
-                    embedDim = try config.positiveInt("embedDim")
-                    logitScaleInit = try config.float("logitScaleInit")
+                public init() {}
+
+                public func validate(entry: String) throws {
+                    try ZooError.requirePositive([("embedDim", embedDim)], entry: entry)
                 }
             }
 
@@ -34,8 +36,13 @@ extension ScaffoldRequest {
             /// log of the scale applied to the cosines; `exp` keeps the scale positive while training.
             @Parameter(key: "logit_scale") public var logitScale: Tensor   // []
 
-            public init(config: ModelConfig) throws {
-                self.config = try Config(config)
+            /// Built from a zoo.json-style configuration (the defaults under it).
+            public convenience init(config: ModelConfig) throws {
+                self.init(configuration: try config.decode(Config.self))
+            }
+
+            public init(configuration: Config) {
+                self.config = configuration
                 super.init()  // ZooNN: keyed wrappers may only be assigned after super.init()
                 // TODO(method): the paper's parameters, each with its official checkpoint key.
                 logitScale = Tensor(scalar: self.config.logitScaleInit)
@@ -87,16 +94,18 @@ extension ScaffoldRequest {
         /// distributions over the last axis of `.logits`, times T² (so gradients keep their size
         /// as T changes). Works on `[N, C]` class logits and on `[Bt, Bv]` similarity matrices.
         public final class \#(implementationType): Module, DistillationLoss {
-            /// The settings read from zoo.json's `config`.
-            public struct Config: Sendable {
+            /// The settings: the defaults below, zoo.json's `config` and `--set` over them
+            /// (`zoo info \#(name)` prints the effective values).
+            public struct Config: MethodConfiguration {
+                // TODO(method): the paper's hyper-parameters, each with its official default.
                 /// Softening temperature T > 0.
-                public var temperature: Float
+                public var temperature: Float = 4
 
-                public init(_ config: ModelConfig) throws {
-                    // TODO(method): read the paper's hyper-parameters here and list them in zoo.json.
-                    temperature = try config.float("temperature")
+                public init() {}
+
+                public func validate(entry: String) throws {
                     guard temperature > 0 else {
-                        throw ZooError.invalidConfig(entry: config.entry, key: "temperature", problem: "must be positive, got \(temperature)")
+                        throw ZooError.invalidConfig(entry: entry, key: "temperature", problem: "must be positive, got \(temperature)")
                     }
                 }
             }
@@ -106,8 +115,13 @@ extension ScaffoldRequest {
 
             public let config: Config
 
-            public init(config: ModelConfig) throws {
-                self.config = try Config(config)
+            /// Built from a zoo.json-style configuration (the defaults under it).
+            public convenience init(config: ModelConfig) throws {
+                self.init(configuration: try config.decode(Config.self))
+            }
+
+            public init(configuration: Config) {
+                self.config = configuration
                 super.init()
             }
 

@@ -3,9 +3,9 @@
 import ZooManifest
 
 extension ScaffoldRequest {
-    /// The `config` the skeleton reads, with placeholder values for a researcher to replace by
-    /// the paper's. `tinyConfig` only repeats keys from here: the registry merges it over
-    /// `config` and rejects keys that `config` lacks.
+    /// The defaults the skeleton's typed `Config` declares (placeholders for a researcher to
+    /// replace by the paper's). zoo.json's `config` starts empty (it holds only what differs from
+    /// them); `tinyConfig` only uses these keys: the registry rejects others.
     public var defaultConfig: JSONNode {
         switch (kind, family) {
         case (.head, _):
@@ -55,7 +55,7 @@ extension ScaffoldRequest {
             .init(key: "entry", value: .string(entryType)),
             .init(key: "summary", value: .string(summary)),
             .init(key: "paper", value: .object(members: paperMembers)),
-            .init(key: "config", value: defaultConfig),
+            .init(key: "config", value: .object([:])),
             .init(key: "tinyConfig", value: tinyConfig),
             .init(key: "tags", value: .array([.string(kind.rawValue), .string("scaffolded")])),
             .init(key: "status", value: .string(Status.experimental.rawValue)),

@@ -16,28 +16,27 @@ extension ScaffoldRequest {
         /// - batch: `text.ids` `[B, T]` (0 pads), `video.features` `[B, F, featureDim]`, `video.mask` `[B, F]`.
         /// - Returns logits `[B, B]` (row i matches column i) and the normalised embeddings `[B, D]`.
         public final class \#(implementationType): Module, ZooModel {
-            /// The settings read from zoo.json's `config` (with `tinyConfig` over it in tests).
-            public struct Config: Sendable {
-                public var vocabSize: Int
+            /// The settings: the defaults below, zoo.json's `config` and `--set` over them
+            /// (`zoo info \#(name)` prints the effective values).
+            public struct Config: MethodConfiguration {
+                // TODO(method): the paper's hyper-parameters, each with its official default.
+                public var vocabSize = 49408
                 /// Token positions T of the example batch.
-                public var words: Int
+                public var words = 32
                 /// Width of the precomputed frame features.
-                public var featureDim: Int
+                public var featureDim = 512
                 /// Frames F of the example batch.
-                public var frames: Int
+                public var frames = 12
                 /// Width D of the joint embedding.
-                public var embedDim: Int
+                public var embedDim = 512
                 /// Initial log of the logit scale (ln(1/0.07), as CLIP).
-                public var logitScaleInit: Float
+                public var logitScaleInit: Float = 2.659260036932778
 
-                public init(_ config: ModelConfig) throws {
-                    // TODO(method): read the paper's hyper-parameters here and list them in zoo.json.
-                    vocabSize = try config.positiveInt("vocabSize")
-                    words = try config.positiveInt("words")
-                    featureDim = try config.positiveInt("featureDim")
-                    frames = try config.positiveInt("frames")
-                    embedDim = try config.positiveInt("embedDim")
-                    logitScaleInit = try config.float("logitScaleInit")
+                public init() {}
+
+                public func validate(entry: String) throws {
+                    try ZooError.requirePositive([("vocabSize", vocabSize), ("words", words), ("featureDim", featureDim),
+                                                  ("frames", frames), ("embedDim", embedDim)], entry: entry)
                 }
             }
 
@@ -47,8 +46,13 @@ extension ScaffoldRequest {
             @Child(key: "frame_projection") public var frameProjection: Linear
             @Parameter(key: "logit_scale") public var logitScale: Tensor   // []
 
-            public init(config: ModelConfig) throws {
-                self.config = try Config(config)
+            /// Built from a zoo.json-style configuration (the defaults under it).
+            public convenience init(config: ModelConfig) throws {
+                self.init(configuration: try config.decode(Config.self))
+            }
+
+            public init(configuration: Config) {
+                self.config = configuration
                 super.init()  // ZooNN: keyed wrappers may only be assigned after super.init()
                 tokens = Embedding(self.config.vocabSize, self.config.embedDim, standardDeviation: 0.02)
                 frameProjection = Linear(self.config.featureDim, self.config.embedDim)
@@ -115,19 +119,20 @@ extension ScaffoldRequest {
         /// - batch: `inputs` `[B, inputs]`, `labels` `[B]`.
         /// - Returns logits `[B, classes]` and the penultimate features `[B, width]` (what CRD embeds).
         public final class \#(implementationType): Module, ZooModel {
-            /// The settings read from zoo.json's `config` (with `tinyConfig` over it in tests).
-            public struct Config: Sendable {
+            /// The settings: the defaults below, zoo.json's `config` and `--set` over them
+            /// (`zoo info \#(name)` prints the effective values).
+            public struct Config: MethodConfiguration {
+                // TODO(method): the paper's hyper-parameters, each with its official default.
                 /// Width of each input vector.
-                public var inputs: Int
+                public var inputs = 64
                 /// Width of the hidden features.
-                public var width: Int
-                public var classes: Int
+                public var width = 128
+                public var classes = 10
 
-                public init(_ config: ModelConfig) throws {
-                    // TODO(method): read the paper's hyper-parameters here and list them in zoo.json.
-                    inputs = try config.positiveInt("inputs")
-                    width = try config.positiveInt("width")
-                    classes = try config.positiveInt("classes")
+                public init() {}
+
+                public func validate(entry: String) throws {
+                    try ZooError.requirePositive([("inputs", inputs), ("width", width), ("classes", classes)], entry: entry)
                 }
             }
 
@@ -136,8 +141,13 @@ extension ScaffoldRequest {
             @Child(key: "hidden") public var hidden: Linear
             @Child(key: "classifier") public var classifier: Linear
 
-            public init(config: ModelConfig) throws {
-                self.config = try Config(config)
+            /// Built from a zoo.json-style configuration (the defaults under it).
+            public convenience init(config: ModelConfig) throws {
+                self.init(configuration: try config.decode(Config.self))
+            }
+
+            public init(configuration: Config) {
+                self.config = configuration
                 super.init()  // ZooNN: keyed wrappers may only be assigned after super.init()
                 hidden = Linear(self.config.inputs, self.config.width)
                 classifier = Linear(self.config.width, self.config.classes)

@@ -35,9 +35,10 @@ extension ScaffoldRequest {
         return lines.joined(separator: "\n")
     }
 
-    /// The factory call for the registry (`add(head:)`, `add(loss:)`, `add(model:)`).
+    /// The factory call for the registry (`add(head:)`, `add(loss:)`, `add(model:)`), with the
+    /// typed configuration whose defaults zoo.json's `config` overrides.
     var registration: String {
-        "try registry.add(\(kind.rawValue): \"\(name)\") { config in try \(implementationType)(config: config) }"
+        "try registry.add(\(kind.rawValue): \"\(name)\", configuration: \(implementationType).Config.self) { \(implementationType)(configuration: $0) }"
     }
 
     /// `Sources/Methods/<Target>/<Target>.swift`: the `MethodEntry` that zoo.json's `entry` names.

@@ -22,9 +22,10 @@ extension ScaffoldRequest {
             /// builds it. TODO(method): keep in step with zoo.json.
             static let config = ModelConfig(entry: "\#(name)", json: try! JSONParser.parse(#"\#(testConfigLiteral)"#))
 
-            @Test("a config without its keys is rejected with an error, not a crash")
-            func rejectsIncompleteConfig() {
-                #expect(throws: ZooError.self) { try \#(implementationType)(config: ModelConfig(entry: "\#(name)", json: .object([:]))) }
+            @Test("a config key the method does not read is rejected with an error, not ignored")
+            func rejectsUnknownKey() {
+                let misspelt = ModelConfig(entry: "\#(name)", json: .object(["notAKey": .number(1)]))
+                #expect(throws: ZooError.self) { try \#(implementationType)(config: misspelt) }
             }
 
         \#(kindTests)

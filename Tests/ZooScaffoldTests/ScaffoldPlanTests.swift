@@ -48,7 +48,7 @@ struct ScaffoldPlanTests {
                                       "Tests/\(request.target)Tests/\(request.target)Tests.swift"])
         let (entry, implementation, tests) = (files[0].contents, files[1].contents, files[2].contents)
         #expect(entry.contains("public enum \(request.entryType): MethodEntry"))
-        #expect(entry.contains("registry.add(\(request.kind.rawValue): \"\(request.name)\")"))
+        #expect(entry.contains("registry.add(\(request.kind.rawValue): \"\(request.name)\", configuration: \(request.implementationType).Config.self)"))
         for source in [entry, implementation] {
             #expect(source.hasPrefix("// A Paper.\n// Ada Lovelace, Alan Turing — 2025, arXiv:2501.01234.\n"))
             #expect(source.contains("// Deviations: none yet — fill in."))
