@@ -213,11 +213,4 @@ public struct ParsedArguments: Sendable, Equatable {
     public func positional(_ index: Int) -> String? {
         positionals.indices.contains(index) ? positionals[index] : nil
     }
-
-    /// The arguments as one canonical line: positionals, then options and flags sorted by name
-    /// (`clip4clip-meanp --lr 1e-3 --seed 0 --freeze-visual`), so equal settings read equal.
-    public var canonicalLine: String {
-        let options = values.keys.sorted().flatMap { name in values[name, default: []].map { "--\(name) \($0)" } }
-        return (positionals + options + flags.sorted().map { "--\($0)" }).joined(separator: " ")
-    }
 }

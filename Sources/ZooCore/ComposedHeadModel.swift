@@ -6,7 +6,9 @@ import ZooNN
 /// A retrieval model made of a backbone that encodes captions and frames and a head that scores
 /// them (CLIP4Clip's `CLIP4Clip` module, X-CLIP's and TeachCLIP's models).
 public protocol ComposedHeadModel: RetrievalModel {
+    /// The encoders of captions and frames (CLIP).
     var backbone: any ContrastiveModel { get }
+    /// The similarity head that scores the backbone's features.
     var head: any SimilarityHead { get }
     /// The key prefix of the backbone's parameters in the composed state (with its dot).
     var backbonePrefix: String { get }
@@ -26,9 +28,13 @@ extension ComposedHeadModel {
 
 /// What a backbone's method needs to compose a head over it.
 public struct CompositionRequest {
+    /// The backbone, built (and loaded, when pretrained weights were given).
     public var backbone: any ContrastiveModel
+    /// Its registry name.
     public var backboneName: String
+    /// The head, built at the backbone's width (and initialised from it where the paper does).
     public var head: any SimilarityHead
+    /// Its registry name.
     public var headName: String
     /// The head's final configuration (frames and words of its example batches).
     public var headConfig: ModelConfig

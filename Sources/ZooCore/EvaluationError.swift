@@ -11,6 +11,8 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
     case nonFiniteLogits(count: Int, examples: Int, classes: Int, firstExample: Int, firstClass: Int, value: Float)
     /// A score matrix whose size is not `texts × videos`.
     case shapeMismatch(scores: Int, texts: Int, videos: Int)
+    /// `captions` ground truths for a score matrix of `texts` rows.
+    case groundTruthCount(captions: Int, texts: Int)
     /// Caption `text` names video `video`, but there are `videos` videos; or label `video` of
     /// example `text` is not one of `videos` classes (`what` says which).
     case groundTruthOutOfRange(what: String, index: Int, target: Int, count: Int)
@@ -28,13 +30,15 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
                 """
         case let .nonFiniteLogits(count, examples, classes, example, klass, value):
             return """
-                \(count) of the \(examples) × \(classes) class logits are not finite numbers (NaN or ±Inf); the first is \
+                \(count) of a batch's \(examples) × \(classes) class logits are not finite numbers (NaN or ±Inf); the first is \
                 \(value) at example \(example), class \(klass). Accuracy on such logits would not be real, so none is \
                 reported. Usual causes: NaN or Inf in the model's weights (a run that diverged: evaluate an earlier \
                 checkpoint) or in that example's input.
                 """
         case let .shapeMismatch(scores, texts, videos):
             return "a score matrix of \(scores) values cannot be \(texts) texts × \(videos) videos; the model's scoring returned the wrong shape"
+        case let .groundTruthCount(captions, texts):
+            return "\(captions) ground-truth videos were given for a score matrix of \(texts) captions; the dataset's index is inconsistent"
         case let .groundTruthOutOfRange(what, index, target, count):
             return "\(what) \(index) points to \(target), but there are only \(count); the dataset's index is inconsistent"
         }

@@ -44,7 +44,7 @@ extension ModelConfig {
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
                 let DecodingError.dataCorrupted(context) {
             let key = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw ZooError.invalidConfig(entry: entry, key: key, problem: "has a value of the wrong type (\(context.debugDescription))")
+            throw ZooError.invalidConfig(entry: entry, key: key, problem: "has a value that does not fit (\(context.debugDescription))")
         } catch let DecodingError.keyNotFound(key, _) {
             throw ZooError.invalidConfig(entry: entry, key: key.stringValue, problem: "is required but missing")
         }

@@ -49,9 +49,7 @@ public struct RetrievalMetrics: Sendable, Equatable, Codable {
     /// - Throws: `EvaluationError.groundTruthOutOfRange` when a text's video is not a column.
     public init(scores: ScoreMatrix, videoOfText: [Int]) throws(EvaluationError) {
         let (texts, videos) = (scores.texts, scores.videos)
-        guard videoOfText.count == texts else {
-            throw .shapeMismatch(scores: scores.values.count, texts: videoOfText.count, videos: videos)
-        }
+        guard videoOfText.count == texts else { throw .groundTruthCount(captions: videoOfText.count, texts: texts) }
         if let bad = videoOfText.firstIndex(where: { $0 < 0 || $0 >= videos }) {
             throw .groundTruthOutOfRange(what: "caption", index: bad, target: videoOfText[bad], count: videos)
         }

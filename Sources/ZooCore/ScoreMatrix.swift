@@ -4,7 +4,9 @@
 
 /// `[texts, videos]` text–video scores, row-major, higher = more similar, every one finite.
 public struct ScoreMatrix: Sendable, Equatable {
+    /// Rows: the captions.
     public let texts: Int
+    /// Columns: the videos.
     public let videos: Int
     /// Row-major: the score of text t and video v is `values[t * videos + v]`.
     public let values: [Float]

@@ -15,6 +15,7 @@ public enum VideoInput {
 public struct RetrievalInputs {
     /// `[B, T]` token ids, zero padded.
     public var captionIDs: IntTensor
+    /// The videos, row i matching caption i.
     public var video: VideoInput
     /// `[B, F]` 1 for real frames, 0 for padding.
     public var videoMask: Tensor

@@ -13,7 +13,7 @@ extension ScaffoldRequest {
 
         /// "\#(name)": captions are the mean of their token embeddings, videos the mean of their
         /// linearly projected frame features; logits are their cosines times a learnable scale.
-        /// - batch: `text.ids` `[B, T]` (0 pads), `video.features` `[B, F, featureDim]`, `video.mask` `[B, F]`.
+        /// - batch: `retrieval` with caption ids `[B, T]` (0 pads), `.features` `[B, F, featureDim]`, the mask `[B, F]`.
         /// - Returns logits `[B, B]` (row i matches column i) and the normalised embeddings `[B, D]`.
         public final class \#(implementationType): Module, ZooModel {
             /// The settings: the defaults below, zoo.json's `config` and `--set` over them

@@ -11,7 +11,7 @@ import ZooTestSupport
 private let tinyCLIP = fixturesDirectory.appendingPathComponent("tiny-clip").path   // a HF CLIP, 32-wide embeddings
 
 private func zoo(_ arguments: String...) -> (status: Int32, output: String, errors: String) {
-    runZoo([EvalCommand(registry: commandTestRegistry)], arguments)
+    runZoo([EvalCommand(registry: commandTestRegistry), TrainCommand(registry: commandTestRegistry)], arguments)
 }
 
 /// 14 videos of 2 rows each (fewer than the 4 frames asked for, so 2 rows of zero padding), one caption each.
@@ -49,5 +49,19 @@ struct FeaturesEvalCommandTests {
         #expect(result.output.isEmpty, "no metrics are printed: \(result.output)")
         #expect(result.errors.contains("14 of the 14 × 14 text–video scores are not finite"), "\(result.errors)")
         #expect(result.errors.contains("caption 0 \"a person doing thing number 0\", video 3"), "\(result.errors)")
+    }
+
+    @Test("a folder without a train split evaluates, but never trains on its test split instead")
+    func missingTrainSplitStopsTraining() throws {
+        let folder = try featuresFolder { video in (0..<32).map { Float(($0 * 7 + video) % 11) - 5 } }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("features-train-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder); try? FileManager.default.removeItem(at: out) }   // best-effort cleanup
+        let evaluation = zoo("eval", "clip-tiny", "--weights", tinyCLIP, "--data", "features:\(folder.path)", "--frames", "4")
+        #expect(evaluation.status == 0, "\(evaluation.errors)")
+        let training = zoo("train", "clip-tiny", "--init", tinyCLIP, "--data", "features:\(folder.path)", "--frames", "4",
+                           "--steps", "1", "--batch-size", "2", "--out", out.path)
+        #expect(training.status == 1)
+        #expect(training.errors.contains("train"), "\(training.errors)")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("last.safetensors").path))
     }
 }

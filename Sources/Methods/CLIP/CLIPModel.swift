@@ -2,8 +2,9 @@
 // Deviations: a video is its frames through the image encoder, mean-pooled as CLIP4Clip's
 // meanP does (`v = n(Σ m_f n(f_f) / Σ m_f)`); with one frame this is exactly CLIP's image
 // embedding. Padded frames are masked before they are normalised (`l2Normalized(keepingRows:)`):
-// zero-padded precomputed features would otherwise give 0/0 and a NaN video vector. The logit scale is clamped to ln 100 after optimizer steps by the trainer, as
-// CLIP4Clip does (the released CLIP code does not clamp, see SPEC.md).
+// zero-padded precomputed features would otherwise give 0/0 and a NaN video vector. The logit
+// scale is clamped to ln 100 after optimizer steps by the trainer, as CLIP4Clip does (the
+// released CLIP code does not clamp).
 import Foundation
 import ZooCore
 import ZooManifest

@@ -60,7 +60,7 @@ public final class ComposedRetrievalModel: Module, ComposedHeadModel {
         return taps
     }
 
-    /// Text and video features from the backbone (`video.features` skips the image encoder).
+    /// Text and video features from the backbone (precomputed `.features` skip the image encoder).
     func features(_ batch: Batch) throws -> (TextFeatures, VideoFeatures) {
         let inputs = try batch.retrievalInputs()
         let text = backbone.encodeText(inputs.captionIDs)

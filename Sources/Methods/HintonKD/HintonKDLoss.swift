@@ -17,7 +17,7 @@ import ZooTensor
 /// Hinton et al.'s soft-target distillation loss, `KD_T` (see the file header).
 ///
 /// - Classification: student and teacher `.logits` are `[B, C]`; KD over the class axis.
-/// - Retrieval (the batch holds `text.ids` or `video.*` inputs): `.logits` are `[Bt, Bv]`
+/// - Retrieval (the batch holds caption–video pairs, `Batch.retrieval`): `.logits` are `[Bt, Bv]`
 ///   similarity matrices; KD over rows (captions → videos) and over columns (videos → captions),
 ///   averaged.
 ///

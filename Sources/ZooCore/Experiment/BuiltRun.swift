@@ -8,16 +8,21 @@ import ZooTensor
 
 /// Everything a run trains and evaluates, built from an `Experiment`.
 public struct BuiltRun {
+    /// What was built.
     public let experiment: Experiment
     /// The student's registry name.
     public var name: String { experiment.student.name }
+    /// The student: a registered model, or a head composed with its backbone.
     public let model: any ZooModel
     /// The experiment's recipe with the context length cut to what the text encoder accepts.
     public let recipe: TrainingRecipe
     /// The optimizer's rules in order: the backbone's multiplier, the recipe's, the method's.
     public let parameterRules: [ParameterGroupRule]
+    /// The splits (videos already encoded when the image encoder is frozen).
     public let data: RunData
+    /// The frozen teachers, loaded from their weights (training only).
     public private(set) var teachers: [(name: String, model: any ZooModel)] = []
+    /// The distillation losses with their weights (training only).
     public private(set) var losses: [(name: String, loss: any DistillationLoss, weight: Float)] = []
     /// The student as a head over a backbone (heads only).
     public let composed: (any ComposedHeadModel)?
@@ -84,7 +89,9 @@ public struct BuiltRun {
             func encoded(_ source: any RetrievalSource) throws -> any RetrievalSource {
                 try EncodedVideoSource(base: source, encoder: composed.backbone)
             }
-            let cached = DataSplits(train: try encoded(splits.train), validation: try splits.validation.map(encoded), test: try encoded(splits.test))
+            // A training split that failed to open stays failed; evaluation does not need it.
+            let cached = DataSplits(train: splits.train.flatMap { source in Result { try encoded(source) } },
+                                    validation: try splits.validation.map(encoded), test: try encoded(splits.test))
             loaded = .retrieval(cached, tokenizer)
             notes.append(String(format: "froze the image encoder (%d tensors, %@); every video encoded once by it in %.1f s",
                                 frozen.count, frozen.pattern, Date().timeIntervalSince(started)))
@@ -185,11 +192,11 @@ public struct BuiltRun {
         if !problems.isEmpty { throw ZooError.incompatibleCombination(problems) }
     }
 
-    /// The trainer of this run over its training split.
-    public func trainer() -> Trainer {
+    /// The trainer of this run over its training split (which must have opened).
+    public func trainer() throws -> Trainer {
         let trainer = Trainer(modelName: name, model: model, teachers: teachers.map(\.model), losses: losses,
                               taskWeight: experiment.taskWeight, recipe: recipe, seed: experiment.seed,
-                              data: data.trainBatcher(contextLength: recipe.contextLength))
+                              data: try data.trainBatcher(contextLength: recipe.contextLength))
         trainer.parameterRules = parameterRules
         return trainer
     }

@@ -37,6 +37,7 @@ public struct ComparisonRow: Sendable {
 
 /// Experiments to compare, each with its label; `seed` is set per run.
 public struct Comparison {
+    /// One combination: its label and its experiment.
     public struct Entry {
         /// The label in the table (the spec as written, or the recipe's name).
         public var label: String
@@ -62,7 +63,9 @@ public struct Comparison {
         public init(name: String, steps: Int? = nil, batchSize: Int? = nil) { (self.name, self.steps, self.batchSize) = (name, steps, batchSize) }
     }
 
+    /// The combinations, in the table's order.
     public var entries: [Entry]
+    /// Every entry runs once per seed; quality is their mean ± std.
     public var seeds: [UInt64]
     /// Where the runs go: `LABEL/seedS`, `teachers/NAME-seedS`, `backbone/NAME-seedS`.
     public var directory: URL
@@ -75,7 +78,8 @@ public struct Comparison {
                 sharedSettings: @escaping (inout Experiment) throws -> Void = { _ in }) {
         self.entries = entries
         self.seeds = seeds
-        self.directory = directory
+        // One spelling of the folder (`runs/x`, `./runs/x`): its checkpoint paths enter the hashes.
+        self.directory = directory.standardizedFileURL
         self.backbonePretraining = backbonePretraining
         self.sharedSettings = sharedSettings
     }

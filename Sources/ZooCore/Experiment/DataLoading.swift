@@ -32,7 +32,7 @@ extension DataSpec {
         case .synthvtt:
             var configuration = SynthVTTConfiguration(seed: dataSeed, imageSize: imageSize)
             if let frames { configuration.frames = frames }
-            return DataSplits(train: try SynthVTT.split(.train, configuration: configuration),
+            return DataSplits(train: .success(try SynthVTT.split(.train, configuration: configuration)),
                               validation: try SynthVTT.split(.validation, configuration: configuration),
                               test: try SynthVTT.split(.test, configuration: configuration))
         case let .msrvtt(directory):
@@ -40,15 +40,16 @@ extension DataSpec {
                                     trainCSV: url("msrvtt-train-csv"), testCSV: url("msrvtt-test-csv"), videos: url("msrvtt-videos"))
             let decoder = VideoDecoder(framesPerVideo: frames ?? 12, imageSize: imageSize)
             let test = try MSRVTTSource(paths: paths, split: .test, decoder: decoder)
-            // Evaluation needs only the test list; a missing training list matters only to training.
-            let train = (try? MSRVTTSource(paths: paths, split: .train, decoder: decoder)) ?? test
+            // Evaluation needs only the test list; a missing training list matters only to training,
+            // which then stops with its error (never trains on the test split instead).
+            let train = Result<any RetrievalSource, any Error> { try MSRVTTSource(paths: paths, split: .train, decoder: decoder) }
             return DataSplits(train: train, validation: nil, test: test)
         case .digits, .synthfine:
             throw ExperimentError.badValue(field: "the dataset", value: "\(self)", expected: "retrieval data for a retrieval model (synthvtt, msrvtt:DIR or features:DIR)")
         case let .features(directory):
             let paths = FeatureSourcePaths(directory: URL(fileURLWithPath: directory), features: url("features-file"), captions: url("captions-file"))
             let test = try FeatureSource(paths: paths, split: "test", framesPerVideo: frames ?? 12)
-            let train = (try? FeatureSource(paths: paths, split: "train", framesPerVideo: frames ?? 12)) ?? test
+            let train = Result<any RetrievalSource, any Error> { try FeatureSource(paths: paths, split: "train", framesPerVideo: frames ?? 12) }
             return DataSplits(train: train, validation: nil, test: test)
         }
     }

@@ -69,13 +69,20 @@ public enum DataSpec: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The splits a run uses.
+/// The splits a run uses. The training split may have failed to open (evaluation needs only the
+/// test split): then `trainingSplit()` throws why, and nothing ever trains on another split.
 public struct DataSplits {
-    public var train: any RetrievalSource
+    /// The training split, or why it could not be opened.
+    public var train: Result<any RetrievalSource, any Error>
+    /// The split that picks the best checkpoint (nil: the test split, as the papers report).
     public var validation: (any RetrievalSource)?
+    /// The split every reported number comes from.
     public var test: any RetrievalSource
 
-    public init(train: any RetrievalSource, validation: (any RetrievalSource)?, test: any RetrievalSource) {
+    public init(train: Result<any RetrievalSource, any Error>, validation: (any RetrievalSource)?, test: any RetrievalSource) {
         (self.train, self.validation, self.test) = (train, validation, test)
     }
+
+    /// The training split, or the error that kept it from opening.
+    public func trainingSplit() throws -> any RetrievalSource { try train.get() }
 }

@@ -61,6 +61,10 @@ extension Experiment {
         guard let student = entry.config["student"]?.stringValue else {
             throw ZooError.invalidConfig(entry: entry.name, key: "student", problem: "a recipe needs a student model or head name")
         }
+        let studentKind = try registry.entry(student.lowercased()).kind
+        guard studentKind == .model || studentKind == .head else {
+            throw ZooError.invalidConfig(entry: entry.name, key: "student", problem: "names \(student), a \(studentKind.rawValue); a recipe's student is a model or a head")
+        }
         try self.init(resolving: student, in: registry)
         var teacherNames = entry.config["teacher"]?.stringValue.map { [$0] } ?? []
         teacherNames += entry.config["teachers"]?.items?.compactMap(\.stringValue) ?? []

@@ -3,14 +3,25 @@ import ZooManifest
 
 /// An experiment that cannot run as written, explained.
 public enum ExperimentError: Error, CustomStringConvertible, Equatable {
+    /// An experiment.json that cannot be read at all.
     case unreadable(path: String, reason: String)
+    /// An experiment.json that is not an experiment.
     case malformed(path: String, detail: String)
+    /// A run record (run.json, metrics.json) that cannot be decoded.
+    case unreadableRecord(path: String, detail: String)
+    /// A dataset name that is none of `DataSpec.examples`.
     case unknownDataset(String, suggestion: String)
+    /// An entry of a kind that cannot play the part (a loss as the student).
     case wrongKind(name: String, kind: String, needed: String)
+    /// Data of one task family for a model of the other.
     case dataFamilyMismatch(dataset: String, dataFamily: Family, model: String, modelFamily: Family)
+    /// A head-only option (freezing the image encoder) for a student that is not a head.
     case notAHead(option: String, name: String)
+    /// A retrieval evaluation of a model that cannot encode captions and videos separately.
     case notRetrieval(String)
+    /// A field whose value cannot work, with what it must be.
     case badValue(field: String, value: String, expected: String)
+    /// A run folder that holds another experiment (by content hash).
     case differentRun(directory: String, found: String, expected: String)
 
     public var description: String {
@@ -19,6 +30,8 @@ public enum ExperimentError: Error, CustomStringConvertible, Equatable {
             return "cannot read \(path): \(reason)"
         case let .malformed(path, detail):
             return "\(path) is not an experiment (docs/experiment.md shows the format): \(detail)"
+        case let .unreadableRecord(path, detail):
+            return "\(path) is not a run record this zoo can read (\(detail)); delete the run folder to train it again"
         case let .unknownDataset(text, suggestion):
             return "unknown dataset \"\(text)\"; use one of \(DataSpec.examples.joined(separator: ", ")).\(suggestion)"
         case let .wrongKind(name, kind, needed):

@@ -51,6 +51,7 @@ public struct TrainedRun {
 
 /// Trains experiments into run folders.
 public struct ExperimentRunner {
+    /// The registry experiments name their entries in.
     public let registry: Registry
     /// Lines for people: a teacher trained first, a finished run reused.
     public var messages: (String) -> Void = { _ in }
@@ -108,7 +109,7 @@ public struct ExperimentRunner {
             let finished = try JSONDecoder().decode(FinishedRun.self, from: Data(contentsOf: runURL))
             return finished.experiment == experiment.contentHash ? finished : nil
         } catch {
-            throw ExperimentError.malformed(path: runURL.path, detail: "\(error)")
+            throw ExperimentError.unreadableRecord(path: runURL.path, detail: "\(error)")
         }
     }
 
@@ -126,9 +127,13 @@ public struct ExperimentRunner {
                 throw ExperimentError.differentRun(directory: directory.path, found: recorded.contentHash, expected: experiment.contentHash)
             }
         }
-        try experiment.jsonData().write(to: experimentURL, options: .atomic)
+        // A folder with a checkpoint is touched only by a resume the trainer accepts: its
+        // experiment.json is written once the run went through, a new folder's right away.
+        let hasCheckpoint = FileManager.default.fileExists(atPath: directory.appendingPathComponent("last.safetensors").path)
+        if hasCheckpoint && !resume { throw TrainingError.outputExists(directory.path) }
+        if !hasCheckpoint { try experiment.jsonData().write(to: experimentURL, options: .atomic) }
 
-        let trainer = run.trainer()
+        let trainer = try run.trainer()
         trainer.outputDirectory = directory
         let progress = try ProgressReporter(logURL: directory.appendingPathComponent("log.jsonl"))
         progress.quiet = !showsProgress
@@ -151,6 +156,7 @@ public struct ExperimentRunner {
         progress.note("training \(run.name) (\(Self.formatParameters(run.model.parameterCount)) parameters)\(taught) on "
                       + "\(trainer.data.name): \(trainer.plannedSteps) steps of \(run.recipe.batchSize)")
         let summary = try trainer.run(resume: resume)
+        if hasCheckpoint { try experiment.jsonData().write(to: experimentURL, options: .atomic) }
         let peak = ProcessMemory.peakResidentMegabytes()
         let (test, split) = try run.evaluate()
         let encoder = JSONEncoder()
@@ -209,7 +215,7 @@ extension RunEvaluation {
             case .classification: return .classification(try JSONDecoder().decode(ClassificationEvaluation.self, from: data))
             }
         } catch {
-            throw ExperimentError.malformed(path: url.path, detail: "\(error)")
+            throw ExperimentError.unreadableRecord(path: url.path, detail: "\(error)")
         }
     }
 }

@@ -63,9 +63,11 @@ public enum RunData {
     case retrieval(DataSplits, CLIPTokenizer)
     case classification(ClassificationSplits)
 
-    public func trainBatcher(contextLength: Int) -> any BatchSource {
+    /// Numbered batches of the training split; throws when that split could not be opened.
+    public func trainBatcher(contextLength: Int) throws -> any BatchSource {
         switch self {
-        case let .retrieval(splits, tokenizer): return RetrievalBatcher(source: splits.train, tokenizer: tokenizer, contextLength: contextLength)
+        case let .retrieval(splits, tokenizer):
+            return RetrievalBatcher(source: try splits.trainingSplit(), tokenizer: tokenizer, contextLength: contextLength)
         case let .classification(splits): return ClassificationBatcher(source: splits.train)
         }
     }
@@ -84,6 +86,7 @@ public enum RunData {
         }
     }
 
+    /// Whether the dataset keeps a validation split apart from its test split.
     public var hasValidationSplit: Bool {
         if case let .retrieval(splits, _) = self { return splits.validation != nil }
         return false

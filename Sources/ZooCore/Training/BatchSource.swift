@@ -33,8 +33,8 @@ public func epochPermutation(count: Int, epoch: Int, seed: UInt64) -> [Int] {
 
 /// Caption–video pairs of a retrieval split, tokenized and stacked.
 ///
-/// Batches hold `text.ids` `[B, T]`, `video.pixels` `[B, F, 3, S, S]` or `video.features`
-/// `[B, F, D]`, `video.mask` `[B, F]`, `video.index` `[B]`; `indices` are caption indices.
+/// Batches hold `retrieval`: caption ids `[B, T]`, the videos as pixels `[B, F, 3, S, S]` or
+/// features `[B, F, D]`, the mask `[B, F]` and each pair's video index; `indices` are caption indices.
 public struct RetrievalBatcher: BatchSource {
     public let source: any RetrievalSource
     public let tokenizer: CLIPTokenizer

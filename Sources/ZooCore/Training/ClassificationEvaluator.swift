@@ -40,7 +40,7 @@ public struct ClassificationEvaluator {
                 let values = logits.scalars
                 if let first = values.firstIndex(where: { !$0.isFinite }) {
                     throw EvaluationError.nonFiniteLogits(count: values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) },
-                                                          examples: source.count, classes: classes,
+                                                          examples: indices.count, classes: classes,
                                                           firstExample: start + first / classes, firstClass: first % classes,
                                                           value: values[first])
                 }

@@ -59,6 +59,9 @@ public struct RetrievalEvaluator {
                 for videoStart in stride(from: 0, to: videoCount, by: blockSize) {
                     let videoRange = videoStart..<Swift.min(videoStart + blockSize, videoCount)
                     let block = try model.score(captions: textBlock, videos: videos.mapValues { $0.slice(axis: 0, videoRange) })
+                    guard block.shape == [textRange.count, videoRange.count] else {
+                        throw EvaluationError.shapeMismatch(scores: block.count, texts: textRange.count, videos: videoRange.count)
+                    }
                     let values = block.scalars
                     for (r, t) in textRange.enumerated() {
                         for (c, v) in videoRange.enumerated() { matrix[t * videoCount + v] = values[r * videoRange.count + c] }

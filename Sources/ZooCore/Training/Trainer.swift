@@ -105,8 +105,9 @@ public final class Trainer {
                 guard exists else { throw TrainingError.nothingToResume(lastURL.path) }
                 state = try TrainingCheckpoint.load(from: lastURL, model: model, optimizer: optimizer, losses: lossModules)
                 guard state.model == modelName, state.recipe == recipe, state.seed == seed, state.totalSteps == total else {
-                    throw CheckpointError.differentRun(lastURL.lastPathComponent, expected: "\(modelName), \(total) steps",
-                                                       found: "\(state.model), \(state.totalSteps) steps")
+                    let sameRecipe = state.recipe == recipe ? "" : ", another recipe"
+                    throw CheckpointError.differentRun(lastURL.lastPathComponent, expected: "\(modelName), seed \(seed), \(total) steps",
+                                                       found: "\(state.model), seed \(state.seed), \(state.totalSteps) steps\(sameRecipe)")
                 }
                 progress?.note("resuming \(modelName) at step \(state.step) of \(total)")
             } else if exists {

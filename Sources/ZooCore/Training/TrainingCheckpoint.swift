@@ -24,11 +24,14 @@ public struct TrainerState: Codable, Sendable, Equatable {
 public enum CheckpointError: Error, CustomStringConvertible {
     case notATrainingCheckpoint(String)
     case differentRun(String, expected: String, found: String)
+    case unreadableState(String, detail: String)
 
     public var description: String {
         switch self {
         case let .notATrainingCheckpoint(file):
             return "\(file) has no trainer state: it is a weights file, not a training checkpoint. Use it with --init to start from these weights."
+        case let .unreadableState(file, detail):
+            return "\(file)'s trainer state cannot be read (\(detail)); it was probably written by an older zoo, whose runs cannot be resumed. Start the run again in another folder, or use \(file) with --init to start from its weights."
         case let .differentRun(file, expected, found):
             return "\(file) was written by another run (\(found)); this run is \(expected). Resume with the same model and recipe, or choose another --out."
         }
@@ -60,7 +63,10 @@ enum TrainingCheckpoint {
     static func load(from url: URL, model: Module, optimizer: any Optimizer, losses: [(String, Module)]) throws -> TrainerState {
         let file = try SafetensorsFile(contentsOf: url)
         guard let text = file.metadata[metadataKey] else { throw CheckpointError.notATrainingCheckpoint(url.lastPathComponent) }
-        let state = try JSONDecoder().decode(TrainerState.self, from: Data(text.utf8))
+        let state: TrainerState
+        do { state = try JSONDecoder().decode(TrainerState.self, from: Data(text.utf8)) } catch {
+            throw CheckpointError.unreadableState(url.lastPathComponent, detail: "\(error)")
+        }
         let tensors = try file.tensors()
         func part(_ prefix: String) -> [String: Tensor] {
             Dictionary(uniqueKeysWithValues: tensors.compactMap { key, value in

@@ -19,6 +19,7 @@ public struct TrainingSetDescription: Sendable, Equatable {
         /// Its video's index (`RetrievalInputs.videoIndices`).
         case videos
     }
+    /// Where each example's memory row comes from.
     public var rows: Rows
 
     public init(name: String, labels: [Int], rows: Rows) {
