@@ -130,9 +130,10 @@ public struct ArgumentSpec: Sendable, Equatable {
         return result
     }
 
-    /// A value starting with `-` would be ambiguous with an option; `--name=-x` still works.
+    /// A value starting with `-` would be ambiguous with an option, unless it is a number
+    /// (`--lr -1` reaches the option's own check); `--name=-x` always works.
     private static func looksLikeOption(_ argument: String) -> Bool {
-        argument.hasPrefix("-") && argument != "-"
+        argument.hasPrefix("-") && argument != "-" && Double(argument) == nil
     }
 
     private func option(for argument: String) throws(UsageError) -> (OptionSpec, String?) {

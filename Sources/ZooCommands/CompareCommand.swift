@@ -63,6 +63,11 @@ public struct CompareCommand: Command {
             guard let seed = UInt64(text.trimmingCharacters(in: .whitespaces)) else { throw UsageError("--seeds must be comma-separated integers, got \"\(text)\"") }
             return seed
         }
+        guard !seeds.isEmpty else { throw UsageError("--seeds needs at least one seed, e.g. --seeds 0,1,2") }
+        if let repeated = seeds.first(where: { seed in seeds.filter { $0 == seed }.count > 1 }) {
+            throw UsageError("--seeds lists seed \(repeated) more than once; each seed is one sample")
+        }
+        guard seeds.count <= 100 else { throw UsageError("--seeds lists \(seeds.count) seeds; give at most 100 (each trains every combination once)") }
         let out = URL(fileURLWithPath: arguments.value("out") ?? "runs/compare")
         let pretrainBackbone = arguments.flag("pretrain-backbone")
         if arguments.value("backbone-steps") != nil && !pretrainBackbone { throw UsageError("--backbone-steps is the budget of --pretrain-backbone; add --pretrain-backbone") }

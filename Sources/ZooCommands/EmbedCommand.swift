@@ -29,6 +29,7 @@ public struct EmbedCommand: Command {
                 .repeated("text", valueName: "T", help: "A caption to embed"),
                 .repeated("image", valueName: "FILE", help: "An image: PPM/PGM natively, anything else through ffmpeg"),
                 .value("out", valueName: "FILE", help: "Write text_embeds, image_embeds, logits_per_text to this .safetensors file"),
+                OutputFile.forceOption,
                 .flag("json", help: "Print the same tensors as JSON"),
                 .repeated("set", valueName: "KEY=VALUE", help: "Override a config value the weights cannot tell (e.g. visionHeads=12)"),
             ],
@@ -53,6 +54,9 @@ public struct EmbedCommand: Command {
         let texts = arguments.values("text"), images = arguments.values("image")
         guard !texts.isEmpty || !images.isEmpty else { throw UsageError("give at least one --text or --image") }
         guard arguments.value("out") != nil || arguments.flag("json") else { throw UsageError("choose an output: --out FILE.safetensors and/or --json") }
+        if let out = arguments.value("out") {
+            try OutputFile.check(out, inputs: arguments.values("weights") + arguments.values("image"), force: arguments.flag("force"))
+        }
         let overrides = try ConfigOverrides(arguments: arguments.values("set")).overrides()
         let module = try registry.createPretrained(name, weights: URL(fileURLWithPath: weights), overrides: overrides)
         guard let model = module as? any ContrastiveModel else {
@@ -102,7 +106,8 @@ public struct EmbedCommand: Command {
         let columns = tensor.shape.last ?? 1
         let values = tensor.scalars
         return .array(stride(from: 0, to: values.count, by: columns).map { start in
-            .array(values[start..<(start + columns)].map { JSONNode(.number(String($0))) })
+            // JSON has no NaN or infinity: a non-finite value is written null (docs/cli-json.md).
+            .array(values[start..<(start + columns)].map { $0.isFinite ? JSONNode(.number(String($0))) : .null })
         })
     }
 }

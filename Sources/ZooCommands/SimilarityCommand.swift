@@ -22,6 +22,7 @@ public struct SimilarityCommand: Command {
                 .value("weights", valueName: "PATH", help: "The head's weights (.safetensors, official key names), loaded strictly"),
                 .value("inputs", valueName: "PATH", help: "Features (.safetensors): text [Bt,D], frames [Bv,F,D], video_mask [Bv,F]; words, attention_mask when the head uses them"),
                 .value("out", valueName: "FILE", help: "Write logits [Bt,Bv] to this .safetensors file"),
+                OutputFile.forceOption,
                 .flag("json", help: "Print logits as JSON"),
                 .repeated("set", valueName: "KEY=VALUE", help: "Override a config value the weights cannot tell (e.g. heads=8, layers=4)"),
             ],
@@ -49,6 +50,9 @@ public struct SimilarityCommand: Command {
             throw UsageError("--inputs PATH is required (.safetensors with text [Bt,D], frames [Bv,F,D], video_mask [Bv,F])")
         }
         guard arguments.value("out") != nil || arguments.flag("json") else { throw UsageError("choose an output: --out FILE.safetensors and/or --json") }
+        if let out = arguments.value("out") {
+            try OutputFile.check(out, inputs: [weights, inputsPath], force: arguments.flag("force"))
+        }
         let entry = try registry.entry(name)
         guard entry.kind == .head else {
             throw RuntimeError("\(name) is a \(entry.kind.rawValue), not a similarity head; `zoo similarity` needs one (`zoo list --kind head`)")

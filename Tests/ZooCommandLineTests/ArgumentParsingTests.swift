@@ -37,6 +37,13 @@ struct ArgumentParsingTests {
         #expect(parsed.values("exclude") == ["a=b"])
     }
 
+    @Test("a negative number after an option is its value, so the option's own check can explain it")
+    func negativeNumbers() throws {
+        let parsed = try spec.parse(["n", "--seed", "-3", "-x", "-1.5e-2"])
+        #expect(parsed.value("seed") == "-3" && parsed.values("exclude") == ["-1.5e-2"])
+        #expect(usageMessage(["n", "--seed", "-x"])?.contains("needs a value") == true)
+    }
+
     @Test("repeatable options collect every value in order; a repeated flag is harmless")
     func repeated() throws {
         let parsed = try spec.parse(["n", "--exclude", "a", "--json", "--exclude=b", "-x", "c", "--json"])

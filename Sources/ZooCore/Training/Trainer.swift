@@ -109,7 +109,9 @@ public final class Trainer {
                     throw CheckpointError.differentRun(lastURL.lastPathComponent, expected: "\(modelName), seed \(seed), \(total) steps",
                                                        found: "\(state.model), seed \(state.seed), \(state.totalSteps) steps\(sameRecipe)")
                 }
-                progress?.note("resuming \(modelName) at step \(state.step) of \(total)")
+                progress?.note(state.step >= total
+                    ? "nothing to resume: \(modelName) finished all \(total) steps; its last checkpoint is evaluated again"
+                    : "resuming \(modelName) at step \(state.step) of \(total)")
             } else if exists {
                 throw TrainingError.outputExists(outputDirectory!.path)
             }
