@@ -100,6 +100,17 @@ public struct SimilarityCommand: Command {
         guard frames.shape[2] == sentence.shape[1], mask.shape == Array(frames.shape.prefix(2)) else {
             throw RuntimeError("\(url.lastPathComponent): text \(sentence.shape), frames \(frames.shape) and video_mask \(mask.shape) do not fit [Bt,D], [Bv,F,D], [Bv,F]")
         }
+        guard sentence.shape[0] > 0, frames.shape[0] > 0, frames.shape[1] > 0, sentence.shape[1] > 0 else {
+            throw RuntimeError("\(url.lastPathComponent): text \(sentence.shape) and frames \(frames.shape) hold no caption, video, frame or feature; there is nothing to score")
+        }
+        // A mask is 1 for a real frame and 0 for padding, and every video has a real frame.
+        let maskValues = mask.scalars, frameCount = frames.shape[1]
+        if let bad = maskValues.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+            throw RuntimeError("\(url.lastPathComponent): video_mask[\(bad / frameCount)][\(bad % frameCount)] is \(maskValues[bad]); a mask holds 1 for real frames and 0 for padding")
+        }
+        if let empty = (0..<frames.shape[0]).first(where: { row in !maskValues[(row * frameCount)..<((row + 1) * frameCount)].contains(1) }) {
+            throw RuntimeError("\(url.lastPathComponent): video \(empty) has no real frame (its video_mask is all 0)")
+        }
         let words = file.entry("words") != nil ? try require("words", rank: 3) : nil
         let wordMask = file.entry("attention_mask") != nil ? try require("attention_mask", rank: 2) : nil
         return (TextFeatures(sentence: sentence, tokens: words, mask: wordMask), VideoFeatures(frames: frames, mask: mask))

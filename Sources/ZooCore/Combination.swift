@@ -27,6 +27,9 @@ public struct Combination {
         if let teacher, let teacherName, teacher.family != student.family {
             problems.append(ZooError.familyMismatch(studentName, student.family, teacherName, teacher.family).description)
         }
+        if let teacherName, teacher != nil, losses.isEmpty {
+            problems.append("the teacher \(teacherName) would have no effect without a distillation loss: add --distill LOSS[:WEIGHT] (`zoo list --kind loss`)")
+        }
         if !losses.isEmpty && teacher == nil {
             problems.append("distillation losses (\(losses.map(\.name).joined(separator: ", "))) need a teacher: add --teacher NAME")
         }

@@ -18,6 +18,7 @@ extension ComposedHeadModel {
     /// The backbone's caption length and frame side are the composed model's.
     public var captionLength: Int? { backbone.contextLength }
     public var frameSize: Int? { backbone.imageSize }
+    public var frameFeatureWidth: Int? { backbone.embeddingWidth }
 
     /// Stops training the backbone's image encoder; returns how many tensors and their pattern.
     public func freezeImageEncoder() -> (count: Int, pattern: String) {

@@ -83,6 +83,8 @@ public protocol ZooModel: Module {
     var captionLength: Int? { get }
     /// The side (pixels) of the frames its image encoder takes, or nil when it reads no pixels.
     var frameSize: Int? { get }
+    /// The width of the precomputed frame features it reads, or nil when it reads none.
+    var frameFeatureWidth: Int? { get }
 }
 
 extension ZooModel {
@@ -90,6 +92,7 @@ extension ZooModel {
     public var retrieval: (any RetrievalModel)? { nil }
     public var captionLength: Int? { nil }
     public var frameSize: Int? { nil }
+    public var frameFeatureWidth: Int? { nil }
 }
 
 extension ZooModel where Self: TextEncoder {
@@ -98,6 +101,7 @@ extension ZooModel where Self: TextEncoder {
 
 extension ZooModel where Self: VideoEncoder {
     public var frameSize: Int? { imageSize }
+    public var frameFeatureWidth: Int? { embeddingWidth }
 }
 
 /// A contrastive image/video–text model (CLIP and its descendants): two encoders whose

@@ -113,7 +113,9 @@ struct PNMParser {
         guard !overflow, pixelCount <= 1 << 32 else { throw malformed("the size \(width)x\(height) is too large") }
         let sampleCount = pixelCount * channels
 
-        var samples = [UInt8](repeating: 0, count: pixelCount * 3)
+        // The pixels are allocated only once the file is known to hold them: a header may promise
+        // billions of pixels in a few bytes.
+        var samples: [UInt8]
         let scale = ScaleToByte(maxval: maxval)
         if plain {
             // Every sample needs at least a digit and a separator: reject before allocating much.
@@ -121,6 +123,7 @@ struct PNMParser {
                 throw malformed("truncated: the header promises \(width)x\(height) with \(sampleCount) samples, "
                                 + "but only \(bytes.count - position) bytes follow")
             }
+            samples = [UInt8](repeating: 0, count: pixelCount * 3)
             for index in 0..<sampleCount {
                 skipWhitespaceAndComments()
                 guard position < bytes.count else {
@@ -145,6 +148,7 @@ struct PNMParser {
                 throw malformed("truncated: the header promises \(width)x\(height) (\(needed) bytes of pixels), "
                                 + "but only \(available) bytes follow")
             }
+            samples = [UInt8](repeating: 0, count: pixelCount * 3)
             try decodeBinary(samples: &samples, count: sampleCount, channels: channels, bytesPerSample: bytesPerSample, scale: scale)
         }
         return RGBImage(width: width, height: height, pixels: samples)

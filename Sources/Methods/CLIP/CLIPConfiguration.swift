@@ -87,9 +87,12 @@ public struct CLIPConfiguration: Sendable, Equatable {
             throw CLIPCheckpointError.badConfig(source, "it is not a CLIPModel config (no text_config / vision_config)")
         }
         func int(_ object: [String: Any], _ key: String, _ fallback: Int? = nil) throws -> Int {
-            if let value = object[key] as? Int { return value }
-            if let fallback { return fallback }
-            throw CLIPCheckpointError.badConfig(source, "'\(key)' is missing")
+            guard let value = object[key] else {
+                if let fallback { return fallback }
+                throw CLIPCheckpointError.badConfig(source, "'\(key)' is missing")
+            }
+            guard let integer = value as? Int else { throw CLIPCheckpointError.badConfig(source, "'\(key)' is \(value), not an integer") }
+            return integer
         }
         imageSize = try int(vision, "image_size")
         patchSize = try int(vision, "patch_size")
@@ -104,8 +107,16 @@ public struct CLIPConfiguration: Sendable, Equatable {
         contextLength = try int(text, "max_position_embeddings", 77)
         vocabSize = try int(text, "vocab_size", 49408)
         embedDim = try int(json, "projection_dim")
-        layerNormEps = Float(text["layer_norm_eps"] as? Double ?? 1e-5)
-        logitScaleInit = Float(json["logit_scale_init_value"] as? Double ?? 2.6592)
+        // A field of the wrong type is an error, never its default in disguise.
+        func number(_ object: [String: Any], _ key: String, _ fallback: Double) throws -> Double {
+            guard let value = object[key] else { return fallback }
+            guard let number = value as? Double ?? (value as? Int).map(Double.init) else {
+                throw CLIPCheckpointError.badConfig(source, "'\(key)' is \(value), not a number")
+            }
+            return number
+        }
+        layerNormEps = Float(try number(text, "layer_norm_eps", 1e-5))
+        logitScaleInit = Float(try number(json, "logit_scale_init_value", 2.6592))
         for (object, name) in [(text, "text_config"), (vision, "vision_config")] {
             if let activation = object["hidden_act"] as? String, activation != "quick_gelu" {
                 throw CLIPCheckpointError.badConfig(source, "\(name).hidden_act is \(activation); the zoo's CLIP uses QuickGELU as OpenAI's models do")
@@ -117,14 +128,22 @@ public struct CLIPConfiguration: Sendable, Equatable {
     /// Sizes read off an OpenAI-layout state dict. Head counts are not stored in such a file,
     /// so they come from `headsFrom` (the registry config); everything else from the shapes.
     public init(openAIState state: [String: Tensor], headsFrom base: CLIPConfiguration, source: String) throws {
-        func shape(_ key: String) throws -> [Int] {
+        /// The shape of `key`, which must have `rank` dimensions (a reshaped tensor is refused here,
+        /// not indexed out of range).
+        func shape(_ key: String, rank: Int = 2) throws -> [Int] {
             guard let tensor = state[key] else { throw CLIPCheckpointError.missingKey(source, key) }
+            guard tensor.shape.count == rank else {
+                throw CLIPCheckpointError.badConfig(source, "\(key) has shape \(tensor.shape), but an OpenAI CLIP stores it with \(rank) dimensions")
+            }
             return tensor.shape
         }
-        let conv = try shape("visual.conv1.weight")
+        let conv = try shape("visual.conv1.weight", rank: 4)
         visionWidth = conv[0]
         patchSize = conv[2]
         let visualPositions = try shape("visual.positional_embedding")[0]
+        guard visualPositions >= 2 else {
+            throw CLIPCheckpointError.badConfig(source, "visual.positional_embedding has \(visualPositions) rows, not 1 + a square number of patches")
+        }
         let grid = Int(Double(visualPositions - 1).squareRoot().rounded())
         guard grid * grid + 1 == visualPositions else {
             throw CLIPCheckpointError.badConfig(source, "visual.positional_embedding has \(visualPositions) rows, not 1 + a square number of patches")
@@ -152,6 +171,15 @@ public struct CLIPConfiguration: Sendable, Equatable {
     }
 
     private func validate(entry: String) throws {
+        // Sizes first: every later check divides by one of them, and the layers allocate by them.
+        try ZooError.requirePositive([("imageSize", imageSize), ("patchSize", patchSize), ("visionWidth", visionWidth),
+                                      ("visionLayers", visionLayers), ("visionHeads", visionHeads), ("visionMLPWidth", visionMLPWidth),
+                                      ("textWidth", textWidth), ("textLayers", textLayers), ("textHeads", textHeads),
+                                      ("textMLPWidth", textMLPWidth), ("contextLength", contextLength), ("vocabSize", vocabSize),
+                                      ("embedDim", embedDim)], entry: entry)
+        guard layerNormEps.isFinite, layerNormEps > 0, logitScaleInit.isFinite else {
+            throw ZooError.invalidConfig(entry: entry, key: "layerNormEps", problem: "and logitScaleInit must be finite (eps positive), got \(layerNormEps) and \(logitScaleInit)")
+        }
         guard imageSize % patchSize == 0 else {
             throw ZooError.invalidConfig(entry: entry, key: "imageSize", problem: "(\(imageSize)) must be a multiple of patchSize (\(patchSize))")
         }

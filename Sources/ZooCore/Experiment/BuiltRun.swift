@@ -41,6 +41,7 @@ public struct BuiltRun {
                                             needed: "the student must be a model or a similarity head (`zoo list --kind model`, `--kind head`)")
         }
         let spec = try DataSpec(experiment.data.dataset)
+        try Self.checkRunSettings(experiment, spec: spec, registry: registry)
         var recipe = experiment.recipe
         let student = try Self.buildStudent(experiment, entry: entry, spec: spec, registry: registry, contextLength: recipe.contextLength)
         let model = student.model
@@ -56,6 +57,7 @@ public struct BuiltRun {
         parameterRules = rules + recipe.parameterRules + student.rules
 
         if forTraining {
+            try Self.checkTeachersHaveLosses(experiment)
             for teacher in experiment.teachers {
                 guard let weights = teacher.weights else {
                     throw ExperimentError.badValue(field: "teacher \(teacher.name)", value: "without weights",
@@ -80,6 +82,7 @@ public struct BuiltRun {
         let imageSize = model.frameSize ?? 32
         var loaded = try spec.loadRun(family: model.family, model: experiment.student.name, imageSize: imageSize,
                                       frames: experiment.data.frames, paths: experiment.data.paths)
+        try Self.checkFeatureWidth(of: loaded, model: model, name: experiment.student.name)
         if experiment.data.freezeImageEncoder {
             guard let composed = student.composed, case let .retrieval(splits, tokenizer) = loaded else {
                 throw ExperimentError.notAHead(option: "freezing the image encoder", name: experiment.student.name)
@@ -138,6 +141,41 @@ public struct BuiltRun {
             return BuiltStudent(model: model, composed: nil, report: nil,
                                 rules: try registry.parameterRules(for: student.name, config: try registry.config(for: student.name, overrides: overrides)))
         }
+    }
+
+    /// Refuses settings that cannot mean what they say: a `--set` of a run setting the method does
+    /// not read (the recipe, data and backbone have their own fields), and frame counts past
+    /// what the data can hold (synthvtt renders every frame: 64 at most; 256 elsewhere).
+    static func checkRunSettings(_ experiment: Experiment, spec: DataSpec, registry: Registry) throws {
+        let effective = try registry.effectiveConfiguration(for: experiment.student.name)
+        for key in experiment.student.settings.keys.sorted() where runLevelConfigKeys.contains(key) && effective?[key] == nil {
+            throw ExperimentError.badValue(field: "the setting \(key)", value: "(--set \(key)=…)",
+                                           expected: "a key of \(experiment.student.name)'s configuration; \(key) is a run setting: use --lr, --epochs, --batch-size, --optimizer, --data or --backbone")
+        }
+        if let frames = experiment.data.frames {
+            let limit = spec == .synthvtt ? 64 : 256
+            guard (1...limit).contains(frames) else {
+                throw ExperimentError.badValue(field: "frames per video", value: "\(frames)", expected: "between 1 and \(limit) for \(spec.kind)")
+            }
+        }
+    }
+
+    /// A teacher is only read by distillation losses: one without any would be ignored.
+    static func checkTeachersHaveLosses(_ experiment: Experiment) throws {
+        if let teacher = experiment.teachers.first, experiment.losses.isEmpty {
+            throw ZooError.incompatibleCombination([
+                "the teacher \(teacher.name) would have no effect without a distillation loss: add --distill LOSS[:WEIGHT] (`zoo list --kind loss`)",
+            ])
+        }
+    }
+
+    /// Precomputed frame features must be as wide as the model reads them.
+    static func checkFeatureWidth(of data: RunData, model: any ZooModel, name: String) throws {
+        guard case let .retrieval(splits, _) = data, let width = model.frameFeatureWidth, splits.test.videoCount > 0 else { return }
+        let first = try splits.test.video(0)
+        guard first.kind == .features, let found = first.values.shape.last, found != width else { return }
+        throw ExperimentError.badValue(field: "the frame features of \(splits.test.name)", value: "\(found) wide",
+                                       expected: "\(width) wide, the width \(name) reads (extract them with the same encoder as the backbone)")
     }
 
     /// Builds `experiment`'s student, its teachers (freshly initialised when they have no weights

@@ -78,6 +78,7 @@ public struct ExperimentRunner {
     /// `experiment` with every teacher's weights: teachers without are trained first (or their
     /// finished runs reused) in `teacherDirectory`, and their best checkpoints used.
     public func resolvingTeachers(of experiment: Experiment) throws -> Experiment {
+        try BuiltRun.checkTeachersHaveLosses(experiment)   // before any teacher trains
         var resolved = experiment
         for (index, teacher) in experiment.teachers.enumerated() where teacher.weights == nil {
             let own = try teacherExperiment(teacher, of: experiment)
