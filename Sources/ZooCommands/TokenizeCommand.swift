@@ -36,7 +36,9 @@ public struct TokenizeCommand: Command {
         guard !arguments.positionals.isEmpty else { throw UsageError("give at least one TEXT to tokenize") }
         var context = CLIPTokenizer.defaultContextLength
         if let text = arguments.value("context") {
-            guard let value = Int(text), value >= 2 else { throw UsageError("--context must be an integer ≥ 2, got \"\(text)\"") }
+            guard let value = Int(text), (2...4096).contains(value) else {
+                throw UsageError("--context must be an integer from 2 to 4096 (the CLIP BPE models use 77), got \"\(text)\"")
+            }
             context = value
         }
         let tokenizer = try CLIPTokenizer.shared()

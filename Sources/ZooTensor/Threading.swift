@@ -167,7 +167,14 @@ final class HelperPool: @unchecked Sendable {
     private let parked = Atomic<Int>(0)
     private let wakeUp = NSCondition()
     private let spinNanoseconds: UInt64 = {
-        let us = ProcessInfo.processInfo.environment["ZOO_SPIN_US"].flatMap { UInt64($0) } ?? 1000
+        let text = ProcessInfo.processInfo.environment["ZOO_SPIN_US"]
+        guard let text else { return 1_000_000 }
+        // Polling longer than a second only burns cores; a value that is no number of
+        // microseconds up to that is refused aloud and the default kept.
+        guard let us = UInt64(text), us <= 1_000_000 else {
+            FileHandle.standardError.write(Data("zoo: ZOO_SPIN_US=\(text) is not a number of microseconds from 0 to 1000000; using 1000\n".utf8))
+            return 1_000_000
+        }
         return us * 1000
     }()
 

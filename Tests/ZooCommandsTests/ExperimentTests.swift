@@ -51,6 +51,22 @@ struct ExperimentTests {
         #expect(other.errors.contains("holds another run"), "\(other.errors)")
     }
 
+    @Test("a run folder another process is writing is refused; a dead process's lock is taken over")
+    func runFolderLock() throws {
+        let out = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let lock = out.appendingPathComponent("run.lock")
+        try Data("1\n".utf8).write(to: lock)   // process 1 is always alive
+        let refused = zoo("train", "mlp-student", "--steps", "1", "--out", out.path)
+        #expect(refused.status == 1 && refused.errors.contains("being written by another run (process 1)"), "\(refused.errors)")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("last.safetensors").path))
+        try Data("999999999\n".utf8).write(to: lock)   // no such process
+        let taken = zoo("train", "mlp-student", "--steps", "1", "--out", out.path)
+        #expect(taken.status == 0, "\(taken.errors)")
+        #expect(!FileManager.default.fileExists(atPath: lock.path), "the lock is released after the run")
+    }
+
     @Test("the experiment's JSON round-trips, and its hash changes with any setting")
     func jsonAndHash() throws {
         var experiment = try Experiment(resolving: "kd/mlp-student_from_mlp-teacher", in: registry)

@@ -35,8 +35,10 @@ struct TokenizeCommandTests {
         #expect(cut.status == 0 && cut.output.hasSuffix("49407\n"))
     }
 
-    @Test("a bad --context is a usage error")
+    @Test("a bad --context is a usage error, an absurd one before anything is allocated")
     func badContext() {
         #expect(tokenize("--context", "one", "a dog").status == 2)
+        let huge = tokenize("--context", "1000000000", "a dog")
+        #expect(huge.status == 2 && huge.errors.contains("from 2 to 4096"), "\(huge.errors)")
     }
 }

@@ -23,6 +23,8 @@ public enum ExperimentError: Error, CustomStringConvertible, Equatable {
     case badValue(field: String, value: String, expected: String)
     /// A run folder that holds another experiment (by content hash).
     case differentRun(directory: String, found: String, expected: String)
+    /// A run folder another process is writing (its pid, when the lock names it).
+    case locked(directory: String, pid: Int?)
 
     public var description: String {
         switch self {
@@ -45,6 +47,8 @@ public enum ExperimentError: Error, CustomStringConvertible, Equatable {
             return "\(name) cannot be evaluated for retrieval: it does not encode captions and videos separately"
         case let .badValue(field, value, expected):
             return "\(field) must be \(expected), got \(value)"
+        case let .locked(directory, pid):
+            return "\(directory) is being written by another run\(pid.map { " (process \($0))" } ?? ""); wait for it to finish, or choose another folder"
         case let .differentRun(directory, found, expected):
             return "\(directory) holds another run (experiment \(found), this one is \(expected)); choose another folder, or delete that one to train it again"
         }

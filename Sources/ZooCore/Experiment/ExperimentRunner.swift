@@ -121,6 +121,8 @@ public struct ExperimentRunner {
         let resolved = try resolvingTeachers(of: experiment)
         let run = try BuiltRun(resolved, registry: registry)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let lock = try RunFolderLock(directory: directory)
+        defer { lock.release() }
         let experimentURL = directory.appendingPathComponent("experiment.json")
         if FileManager.default.fileExists(atPath: experimentURL.path) {
             let recorded = try Experiment(contentsOf: experimentURL)
