@@ -80,6 +80,31 @@ struct TrainerTests {
         #expect(try losses(a) == losses(b))   // the interrupted run's log continues the same curve
     }
 
+    @Test("a resume drops the log lines written past the checkpoint and the leftover temporary files")
+    func resumeCleansUp() throws {
+        let (a, b) = (scratchDirectory(), scratchDirectory())
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        _ = try makeTrainer(seed: 1, out: a).run()
+        let interrupted = try makeTrainer(seed: 1, out: b)
+        interrupted.stopAfter = 5
+        _ = try interrupted.run()
+        // What a kill between checkpoints leaves: steps logged past step 5, a half-written checkpoint.
+        let log = b.appendingPathComponent("log.jsonl")
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
+        handle.write(Data("{\"loss\":9,\"step\":6}\n{\"loss\":9,\"step\":7}\n{\"lo".utf8))
+        try handle.close()
+        let leftover = b.appendingPathComponent(".last.safetensors.tmp-1234")
+        try Data([1, 2, 3]).write(to: leftover)
+        _ = try makeTrainer(seed: 1, out: b).run(resume: true)
+        let steps = { (url: URL) in
+            try String(contentsOf: url.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n")
+                .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.compactMap { $0["step"] as? Int }
+        }
+        #expect(try steps(b) == steps(a))
+        #expect(!FileManager.default.fileExists(atPath: leftover.path))
+    }
+
     @Test("training lowers the loss and writes a JSONL line per step")
     func learnsAndLogs() throws {
         let out = scratchDirectory()

@@ -6,6 +6,7 @@ import Foundation
 public final class ProgressReporter {
     let isTerminal: Bool
     let log: FileHandle?
+    let logURL: URL?
     let started = Date()
     var lastLine = Date.distantPast
     public var quiet = false
@@ -13,6 +14,7 @@ public final class ProgressReporter {
     /// - logURL: the JSONL file (created or appended to).
     public init(logURL: URL?, isTerminal: Bool = isatty(STDERR_FILENO) != 0) throws {
         self.isTerminal = isTerminal
+        self.logURL = logURL
         if let logURL {
             if !FileManager.default.fileExists(atPath: logURL.path) {
                 _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
@@ -25,7 +27,23 @@ public final class ProgressReporter {
         }
     }
 
-    deinit { try? log?.close() }
+    deinit { try? log?.close() }   // closing a log at exit cannot be acted on
+
+    /// Drops the log lines of steps after `step` (an interrupted run wrote them past its last
+    /// checkpoint; the resumed run writes them again), so each step is logged once.
+    public func truncate(afterStep step: Int) throws {
+        guard let log, let logURL else { return }
+        let lines = try String(contentsOf: logURL, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: true)
+        let kept = lines.filter { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],   // a torn last line is dropped
+                  let lineStep = object["step"] as? Int else { return false }
+            return lineStep <= step
+        }
+        let text = kept.map { $0 + "\n" }.joined()
+        try log.truncate(atOffset: 0)
+        log.write(Data(text.utf8))
+        try log.seekToEnd()
+    }
 
     /// One JSON object per line, keys sorted so logs diff cleanly.
     public func record(_ object: [String: Any]) {

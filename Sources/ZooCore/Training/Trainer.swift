@@ -109,6 +109,8 @@ public final class Trainer {
                     throw CheckpointError.differentRun(lastURL.lastPathComponent, expected: "\(modelName), seed \(seed), \(total) steps",
                                                        found: "\(state.model), seed \(state.seed), \(state.totalSteps) steps\(sameRecipe)")
                 }
+                try progress?.truncate(afterStep: state.step)
+                Self.removeLeftoverTemporaryFiles(in: outputDirectory!)
                 progress?.note(state.step >= total
                     ? "nothing to resume: \(modelName) finished all \(total) steps; its last checkpoint is evaluated again"
                     : "resuming \(modelName) at step \(state.step) of \(total)")
@@ -186,6 +188,15 @@ public final class Trainer {
         return TrainingSummary(steps: state.step, finalLoss: lastLoss, seconds: Date().timeIntervalSince(started),
                                evaluationSeconds: evaluationSeconds,
                                bestMetric: state.bestMetric, lastEvaluation: lastEvaluation, checkpointDirectory: outputDirectory)
+    }
+
+    /// Removes the `.NAME.tmp-*` files an interrupted checkpoint write left behind (the run folder
+    /// is locked, so no other writer can own them).
+    static func removeLeftoverTemporaryFiles(in directory: URL) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []   // an unreadable folder fails the resume next
+        for name in names where name.hasPrefix(".") && name.contains(".tmp-") {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))   // best effort: a leftover costs disk, not correctness
+        }
     }
 
     /// Shows losses with per-example memory the training set and both models' outputs on the
