@@ -30,6 +30,8 @@ public struct StateLoadReport: Equatable, Sendable {
 /// A checkpoint that does not fit the module it is loaded into.
 public enum StateLoadError: Error, CustomStringConvertible, Equatable {
     case incompatible(StateLoadReport, source: String, model: String)
+    /// A tensor holding NaN or infinity: `count` of its `total` values are not finite.
+    case nonFinite(key: String, count: Int, total: Int, source: String)
 
     public var description: String {
         switch self {
@@ -46,6 +48,9 @@ public enum StateLoadError: Error, CustomStringConvertible, Equatable {
             }
             lines.append("Was it saved from another architecture or configuration? `zoo info` lists what each model expects.")
             return lines.joined(separator: "\n")
+        case let .nonFinite(key, count, total, source):
+            return "\(source): weight \(key) holds \(count) NaN or infinite values (of \(total)); nothing was loaded. "
+                + "The file is damaged or was saved by a run that diverged: re-export it, or use an earlier checkpoint."
         }
     }
 }
@@ -55,9 +60,11 @@ extension Module {
     ///
     /// With `strict`, nothing is written unless every key matches in name and shape, and a
     /// mismatch throws `StateLoadError` naming the offending keys. Without it, matching keys are
-    /// loaded and the report lists the rest.
+    /// loaded and the report lists the rest. A tensor holding NaN or infinity is refused
+    /// (`StateLoadError.nonFinite`, nothing written) unless `allowNonFinite`.
     @discardableResult
-    public func load(state: [String: Tensor], strict: Bool = true, source: String = "the state dictionary") throws -> StateLoadReport {
+    public func load(state: [String: Tensor], strict: Bool = true, source: String = "the state dictionary",
+                     allowNonFinite: Bool = false) throws -> StateLoadReport {
         let own = namedTensors()
         var report = StateLoadReport()
         var ownKeys = Set<String>()
@@ -73,6 +80,13 @@ extension Module {
             throw StateLoadError.incompatible(report, source: source, model: String(describing: type(of: self)))
         }
         let mismatchedKeys = Set(report.mismatched.map(\.key))
+        if !allowNonFinite {
+            for (key, _, _) in own where !mismatchedKeys.contains(key) {
+                guard let incoming = state[key] else { continue }
+                let bad = incoming.withUnsafeBufferPointer { values in values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) } }
+                if bad > 0 { throw StateLoadError.nonFinite(key: key, count: bad, total: incoming.count, source: source) }
+            }
+        }
         for (key, tensor, _) in own where !mismatchedKeys.contains(key) {
             if let incoming = state[key] { tensor.assign(incoming); report.loaded += 1 }
         }

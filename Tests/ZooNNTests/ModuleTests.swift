@@ -63,6 +63,22 @@ struct ModuleTests {
         }
     }
 
+    @Test("weights holding NaN or infinity are refused with the tensor's name, and nothing is written")
+    func nonFiniteWeightsRefused() throws {
+        let model = ToyModel(withScale: false)
+        var state = model.state().mapValues { Tensor(repeating: 5, shape: $0.shape) }
+        var bad = state["layers.1.weight"]!.scalars
+        bad[0] = .nan
+        bad[1] = .infinity
+        state["layers.1.weight"] = Tensor(bad, shape: state["layers.1.weight"]!.shape)
+        #expect(throws: StateLoadError.nonFinite(key: "layers.1.weight", count: 2, total: bad.count, source: "w.safetensors")) {
+            try model.load(state: state, source: "w.safetensors")
+        }
+        #expect(model.positions.scalars.allSatisfy { $0 == 0 })
+        try model.load(state: state, allowNonFinite: true)
+        #expect(model.positions.scalars.allSatisfy { $0 == 5 })
+    }
+
     @Test("state round-trips through safetensors with identical values")
     func safetensorsRoundTrip() throws {
         let model = GlobalRandom.withSeed(1) { ToyModel(withScale: true) }
