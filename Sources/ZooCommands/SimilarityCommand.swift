@@ -93,6 +93,10 @@ public struct SimilarityCommand: Command {
             }
             let tensor = try file.tensor(key)
             guard tensor.rank == rank else { throw RuntimeError("\(url.lastPathComponent): '\(key)' has shape \(tensor.shape), expected rank \(rank)") }
+            // A NaN or infinity would spread through every score of its row and column.
+            if let bad = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
+                throw RuntimeError("\(url.lastPathComponent): '\(key)' holds \(tensor.scalars[bad]) at flat index \(bad); features must be finite numbers (re-extract them)")
+            }
             return tensor
         }
         let sentence = try require("text", rank: 2), frames = try require("frames", rank: 3)

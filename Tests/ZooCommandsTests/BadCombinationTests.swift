@@ -50,6 +50,25 @@ struct BadCombinationTests {
         #expect(result.status == 1 && result.errors.contains("16 wide") && result.errors.contains("32 wide"), "\(result.errors)")
     }
 
+    @Test("similarity features holding NaN or infinity are refused with the tensor's name")
+    func similarityNonFiniteFeatures() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nonfinite-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }   // best-effort cleanup
+        for (key, value) in [("text", Float.nan), ("frames", Float.infinity)] {
+            var text = [Float](repeating: 0.1, count: 2 * 4), frames = [Float](repeating: 0.2, count: 2 * 2 * 4)
+            if key == "text" { text[5] = value } else { frames[5] = value }
+            var writer = SafetensorsWriter()
+            try writer.add("text", floats: text, shape: [2, 4])
+            try writer.add("frames", floats: frames, shape: [2, 2, 4])
+            let inputs = folder.appendingPathComponent("\(key).safetensors")
+            try writer.write(to: inputs)
+            let result = zoo("similarity", "clip4clip-meanp", "--weights", "unused.safetensors", "--inputs", inputs.path, "--json")
+            #expect(result.status == 1, "\(key): \(result.errors)")
+            #expect(result.errors.contains("'\(key)' holds") && result.errors.contains("flat index 5"), "\(key): \(result.errors)")
+        }
+    }
+
     @Test("a similarity mask that is not 0/1, or a video without a real frame, is refused")
     func similarityMasks() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mask-\(UUID())")
