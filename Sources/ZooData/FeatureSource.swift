@@ -43,6 +43,8 @@ public struct FeatureSource: RetrievalSource, Sendable {
     public let featureWidth: Int
     /// The features file, mapped.
     private let file: SafetensorsFile
+    /// Its path, for errors.
+    private let featuresPath: String
 
     public var videoCount: Int { videoIDs.count }
 
@@ -92,6 +94,7 @@ public struct FeatureSource: RetrievalSource, Sendable {
         self.videoIDs = videoIDs
         self.featureWidth = width ?? 0
         self.file = file
+        self.featuresPath = featuresURL.path
     }
 
     /// The features of video `index`: `VideoFrames` of kind `.features`, values `[F, D]`,
@@ -102,6 +105,12 @@ public struct FeatureSource: RetrievalSource, Sendable {
         let available = entry.shape[0], width = entry.shape[1]
         let rows = VideoSampling.frameIndices(count: available, maxFrames: framesPerVideo)
         let all = try file.floats(id)
+        // A NaN or infinity in one sampled frame would turn every score of its video into NaN.
+        for frame in rows {
+            if all[(frame * width)..<((frame + 1) * width)].contains(where: { !$0.isFinite }) {
+                throw FeatureSourceError.nonFinite(path: featuresPath, videoID: id, frame: frame)
+            }
+        }
         let values = Tensor.zeros([framesPerVideo, width])
         values.withUnsafeMutableBufferPointer { output in
             all.withUnsafeBufferPointer { source in

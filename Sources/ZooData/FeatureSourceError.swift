@@ -23,6 +23,8 @@ public enum FeatureSourceError: Error, Equatable, Sendable, CustomStringConverti
     case missingFeatures(path: String, videoID: String, entry: String, suggestions: [String])
     /// A video's tensor is not a non-empty `[F_v, D]` floating-point tensor.
     case badTensor(path: String, videoID: String, reason: String)
+    /// A sampled frame of a video's features holds NaN or infinity.
+    case nonFinite(path: String, videoID: String, frame: Int)
     /// A video's feature width differs from the split's first video.
     case widthMismatch(path: String, videoID: String, width: Int, expected: Int, firstVideo: String)
 
@@ -52,6 +54,9 @@ public enum FeatureSourceError: Error, Equatable, Sendable, CustomStringConverti
         case let .badTensor(path, videoID, reason):
             return "\(path): the features of video '\(videoID)' \(reason); each video needs a [frames, width] "
                 + "float tensor (F32, F16, BF16 or F64) with at least one frame"
+        case let .nonFinite(path, videoID, frame):
+            return "\(path): frame \(frame) of video '\(videoID)' holds NaN or infinity; features must be finite numbers "
+                + "(re-extract that video's features)"
         case let .widthMismatch(path, videoID, width, expected, firstVideo):
             return "\(path): the features of video '\(videoID)' are \(width) wide, but those of '\(firstVideo)' "
                 + "are \(expected); all videos must come from the same encoder"

@@ -90,6 +90,20 @@ struct FeatureSourceTests {
         #expect(dtypeError?.description.contains("not floating point") == true)
     }
 
+    @Test("a sampled frame holding NaN or infinity is refused with the video and the frame")
+    func nonFiniteFeatures() throws {
+        let folder = try TemporaryFolder()
+        var values = [Float](repeating: 1, count: 3 * 2)
+        values[3] = .nan                                         // frame 1, column 1
+        var writer = SafetensorsWriter()
+        try writer.add("v0", floats: values, shape: [3, 2])
+        try writer.write(to: folder.url.appendingPathComponent("features.safetensors"))
+        _ = try folder.write(Data("{\"s\": [{\"video\": \"v0\", \"caption\": \"c\"}]}".utf8), to: "captions.json")
+        let paths = FeatureSourcePaths(directory: folder.url)
+        let source = try FeatureSource(paths: paths, split: "s", framesPerVideo: 4)
+        #expect(throws: FeatureSourceError.nonFinite(path: paths.featuresURL.path, videoID: "v0", frame: 1)) { try source.video(0) }
+    }
+
     @Test("captions.json problems name the file with the line, the entry or the splits it has")
     func captionErrors() throws {
         let data = try FeatureDataset(captions: "{\n\"train\": [\n{\"video\": \"v0\" \"caption\": \"x\"}]}")
