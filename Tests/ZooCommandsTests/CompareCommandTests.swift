@@ -88,7 +88,7 @@ struct CompareCommandTests {
         #expect(!changed.output.contains("reusing"), "\(changed.output)")
         var edited = recorded
         edited.recipe.steps = 4
-        let beside = out.appendingPathComponent("mlp-student/seed0-\(edited.contentHash.prefix(8))")
+        let beside = out.appendingPathComponent("mlp-student/seed0-\(try edited.contentHash().prefix(8))")
         #expect(try Experiment(contentsOf: beside.appendingPathComponent("experiment.json")) == edited)
         #expect(try Experiment(contentsOf: folder.appendingPathComponent("experiment.json")) == recorded, "the first run is kept")
     }

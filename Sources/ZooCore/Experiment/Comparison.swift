@@ -149,8 +149,8 @@ public struct Comparison {
     static func folder(_ base: URL, for experiment: Experiment, messages: (String) -> Void) throws -> URL {
         let recorded = base.appendingPathComponent("experiment.json")
         guard FileManager.default.fileExists(atPath: recorded.path),
-              try Experiment(contentsOf: recorded).contentHash != experiment.contentHash else { return base }
-        let beside = base.deletingLastPathComponent().appendingPathComponent("\(base.lastPathComponent)-\(experiment.contentHash.prefix(8))")
+              try Experiment(contentsOf: recorded).contentHash() != experiment.contentHash() else { return base }
+        let beside = base.deletingLastPathComponent().appendingPathComponent("\(base.lastPathComponent)-\(try experiment.contentHash().prefix(8))")
         messages("  \(base.path) holds a run of other settings; this one runs in \(beside.path)")
         return beside
     }

@@ -114,9 +114,8 @@ public struct Experiment: Codable, Hashable, Sendable {
 
     /// A 16-hex-digit content hash of the canonical JSON: two experiments hash alike exactly
     /// when every setting is the same, so a finished run can be recognised and reused.
-    public var contentHash: String {
-        // Encoding a value of plain fields cannot fail; an empty hash would only ever mean "no match".
-        guard let data = try? jsonData() else { return "" }
+    public func contentHash() throws -> String {
+        let data = try jsonData()
         var value: UInt64 = 0xcbf2_9ce4_8422_2325   // 64-bit FNV-1a
         for byte in data { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         let digits = String(value, radix: 16)

@@ -9,7 +9,7 @@ import ZooNN
 
 /// What a finished run recorded in `run.json`.
 public struct FinishedRun: Codable, Sendable {
-    /// `Experiment.contentHash` of the experiment it was trained from.
+    /// `Experiment.contentHash()` of the experiment it was trained from.
     public var experiment: String
     public var model: String
     public var parameters: Int
@@ -101,14 +101,14 @@ public struct ExperimentRunner {
         let experimentURL = directory.appendingPathComponent("experiment.json")
         guard FileManager.default.fileExists(atPath: experimentURL.path) else { return nil }
         let recorded = try Experiment(contentsOf: experimentURL)
-        guard recorded.contentHash == experiment.contentHash else {
-            throw ExperimentError.differentRun(directory: directory.path, found: recorded.contentHash, expected: experiment.contentHash)
+        guard try recorded.contentHash() == experiment.contentHash() else {
+            throw ExperimentError.differentRun(directory: directory.path, found: try recorded.contentHash(), expected: try experiment.contentHash())
         }
         let runURL = directory.appendingPathComponent("run.json")
         guard FileManager.default.fileExists(atPath: runURL.path) else { return nil }
         do {
             let finished = try JSONDecoder().decode(FinishedRun.self, from: Data(contentsOf: runURL))
-            return finished.experiment == experiment.contentHash ? finished : nil
+            return try finished.experiment == experiment.contentHash() ? finished : nil
         } catch {
             throw ExperimentError.unreadableRecord(path: runURL.path, detail: "\(error)")
         }
@@ -126,8 +126,8 @@ public struct ExperimentRunner {
         let experimentURL = directory.appendingPathComponent("experiment.json")
         if FileManager.default.fileExists(atPath: experimentURL.path) {
             let recorded = try Experiment(contentsOf: experimentURL)
-            guard recorded.contentHash == experiment.contentHash else {
-                throw ExperimentError.differentRun(directory: directory.path, found: recorded.contentHash, expected: experiment.contentHash)
+            guard try recorded.contentHash() == experiment.contentHash() else {
+                throw ExperimentError.differentRun(directory: directory.path, found: try recorded.contentHash(), expected: try experiment.contentHash())
             }
         }
         // A folder with a checkpoint is touched only by a resume the trainer accepts: its
@@ -166,7 +166,7 @@ public struct ExperimentRunner {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(test).write(to: directory.appendingPathComponent("metrics.json"), options: .atomic)
         let trainingSeconds = Swift.max(summary.seconds - summary.evaluationSeconds, 1e-9)
-        let finished = FinishedRun(experiment: experiment.contentHash, model: run.name, parameters: run.model.parameterCount,
+        let finished = FinishedRun(experiment: try experiment.contentHash(), model: run.name, parameters: run.model.parameterCount,
                                    steps: summary.steps, batchSize: run.recipe.batchSize, seconds: summary.seconds,
                                    evaluationSeconds: summary.evaluationSeconds,
                                    finalLoss: summary.finalLoss.isFinite ? Double(summary.finalLoss) : nil,
