@@ -36,8 +36,11 @@ public struct CLIP4ClipConfiguration: MethodConfiguration, Equatable {
     public var layerNormEps: Float = 1e-12
     public var keyMaskBias: Float = -1e6
     public var lstmLayers: Int = 1
+    /// CLIP's ln(1/0.07), where every CLIP-initialised head's logit scale starts (X-CLIP and
+    /// TeachCLIP read it from here, so the number is written once for the heads).
+    public static let clipInitialLogitScale: Float = 2.659260036932778
     /// ln s at initialisation: CLIP's ln(1/0.07); a checkpoint or a shared backbone scale replaces it.
-    public var logitScaleInit: Float = 2.659260036932778
+    public var logitScaleInit: Float = clipInitialLogitScale
 
     enum CodingKeys: String, CodingKey {
         case width = "embedDim", frames, words, layers, heads, maxPositions, layerNormEps, keyMaskBias, lstmLayers, logitScaleInit
@@ -46,7 +49,7 @@ public struct CLIP4ClipConfiguration: MethodConfiguration, Equatable {
     public init() {}
 
     public init(width: Int, frames: Int = 12, layers: Int = 4, heads: Int = 8, maxPositions: Int = 77,
-                layerNormEps: Float = 1e-12, logitScaleInit: Float = 2.659260036932778) {
+                layerNormEps: Float = 1e-12, logitScaleInit: Float = clipInitialLogitScale) {
         (self.width, self.frames, self.layers, self.heads) = (width, frames, layers, heads)
         (self.maxPositions, self.layerNormEps, self.logitScaleInit) = (maxPositions, layerNormEps, logitScaleInit)
     }

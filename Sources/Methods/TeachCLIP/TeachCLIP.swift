@@ -54,7 +54,7 @@ public struct TeachCLIPConfiguration: MethodConfiguration, Equatable {
     public var afaTemperature: Float = 0.1
     public var frameWeightTemperature: Float = 1
     public var afaLRMultiplier: Float = 10
-    public var logitScaleInit: Float = 2.659260036932778
+    public var logitScaleInit: Float = CLIP4ClipConfiguration.clipInitialLogitScale
 
     enum CodingKeys: String, CodingKey {
         case width = "embedDim", frames, words, layers, heads, maxPositions, layerNormEps, keyMaskBias, afaTemperature
@@ -65,7 +65,7 @@ public struct TeachCLIPConfiguration: MethodConfiguration, Equatable {
 
     public init(width: Int, frames: Int = 12, layers: Int = 4, heads: Int = 8, maxPositions: Int = 77,
                 layerNormEps: Float = 1e-12, afaTemperature: Float = 0.1, frameWeightTemperature: Float = 1,
-                logitScaleInit: Float = 2.659260036932778) {
+                logitScaleInit: Float = CLIP4ClipConfiguration.clipInitialLogitScale) {
         (self.width, self.frames, self.layers, self.heads, self.maxPositions) = (width, frames, layers, heads, maxPositions)
         (self.layerNormEps, self.afaTemperature, self.frameWeightTemperature) = (layerNormEps, afaTemperature, frameWeightTemperature)
         self.logitScaleInit = logitScaleInit

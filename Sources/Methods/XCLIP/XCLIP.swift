@@ -37,7 +37,7 @@ public struct XCLIPConfiguration: MethodConfiguration, Equatable {
     public var tau: Float = 0.01
     public var pairsPerBlock: Int = 16_384
     /// ln s at initialisation: CLIP's ln(1/0.07); a checkpoint or a shared backbone scale replaces it.
-    public var logitScaleInit: Float = 2.659260036932778
+    public var logitScaleInit: Float = CLIP4ClipConfiguration.clipInitialLogitScale
 
     enum CodingKeys: String, CodingKey {
         case width = "embedDim", frames, words, layers, heads, maxPositions, layerNormEps, keyMaskBias, tau, pairsPerBlock, logitScaleInit
@@ -47,7 +47,7 @@ public struct XCLIPConfiguration: MethodConfiguration, Equatable {
 
     public init(width: Int, frames: Int = 12, words: Int = 32, layers: Int = 4, heads: Int = 8, maxPositions: Int = 77,
                 layerNormEps: Float = 1e-12, tau: Float = 0.01, pairsPerBlock: Int = 16_384,
-                logitScaleInit: Float = 2.659260036932778) {
+                logitScaleInit: Float = CLIP4ClipConfiguration.clipInitialLogitScale) {
         (self.width, self.frames, self.words, self.layers, self.heads) = (width, frames, words, layers, heads)
         (self.maxPositions, self.layerNormEps, self.tau) = (maxPositions, layerNormEps, tau)
         (self.pairsPerBlock, self.logitScaleInit) = (pairsPerBlock, logitScaleInit)
