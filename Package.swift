@@ -163,5 +163,12 @@ let package = Package(
                 permissions: [.writeToPackageDirectory(reason: "It creates Sources/Methods/<Target>, Tests/<Target>Tests and appends an entry to zoo.json")]),
             dependencies: ["zoo-scaffold"]),
         .testTarget(name: "ZooScaffoldTests", dependencies: ["ZooScaffold", "ZooManifest"]),
+
+        // Every parser of outside bytes as a libFuzzer entry point; `zoo-fuzz` replays inputs, or
+        // fuzzes when scripts/fuzz.sh builds it with -sanitize=fuzzer (docs/fuzzing.md). The tests
+        // replay the seed corpora of Fuzz/corpus.
+        .target(name: "ZooFuzzing", dependencies: ["ZooCore", "ZooData", "ZooManifest", "ZooNN", "CLIP"], swiftSettings: kernelSettings),
+        .executableTarget(name: "zoo-fuzz", dependencies: ["ZooFuzzing"], swiftSettings: kernelSettings),
+        .testTarget(name: "ZooFuzzingTests", dependencies: ["ZooFuzzing"]),
     ] + methodTargets
 )

@@ -86,12 +86,26 @@ public struct MSRVTTAnnotations: Sendable, Equatable {
 
     private static func readSentences(_ paths: MSRVTTPaths) throws(MSRVTTError) -> [Sentence] {
         let url = try existingFile(paths, .annotations)
-        do {
-            return try AnnotationJSON.decode(AnnotationFile.self, from: url).sentences
-        } catch {
-            if error.unreadable { throw .unreadable(path: url.path, reason: error.reason) }
-            throw .malformedJSON(path: url.path, detail: error.text)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw .unreadable(path: url.path, reason: (error as NSError).localizedDescription)
         }
+        return try sentences(data, path: url.path)
+    }
+
+    private static func sentences(_ data: Data, path: String) throws(MSRVTTError) -> [Sentence] {
+        do {
+            return try AnnotationJSON.decode(AnnotationFile.self, from: data).sentences
+        } catch {
+            throw .malformedJSON(path: path, detail: error.text)
+        }
+    }
+
+    /// The `(caption, video_id)` sentences of an `MSRVTT_data.json` held in `data`, in file order
+    /// (the fuzzing harness feeds it arbitrary bytes; `path` names the data in errors).
+    /// - Throws: `MSRVTTError.malformedJSON` with the line and column or the value's path.
+    public static func sentences(annotationJSON data: Data, path: String) throws(MSRVTTError) -> [(caption: String, videoID: String)] {
+        try sentences(data, path: path).map { ($0.caption, $0.video_id) }
     }
 
     private static func readCSV(_ paths: MSRVTTPaths, _ field: MSRVTTPaths.Field) throws(MSRVTTError) -> CSVTable {

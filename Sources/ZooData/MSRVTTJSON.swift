@@ -33,6 +33,11 @@ enum AnnotationJSON {
         do { data = try Data(contentsOf: url) } catch {
             throw AnnotationJSONProblem(reason: (error as NSError).localizedDescription, unreadable: true)
         }
+        return try decode(type, from: data)
+    }
+
+    /// Decodes `data` as `T`.
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(AnnotationJSONProblem) -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {

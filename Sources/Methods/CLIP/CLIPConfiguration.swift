@@ -82,7 +82,12 @@ public struct CLIPConfiguration: Sendable, Equatable {
 
     /// From a Hugging Face `CLIPModel` config.json.
     public init(huggingFaceConfig data: Data, source: String) throws {
-        guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            throw CLIPCheckpointError.badConfig(source, "it is not valid JSON (\(detail))")
+        }
+        guard let json = object as? [String: Any],
               let text = json["text_config"] as? [String: Any], let vision = json["vision_config"] as? [String: Any] else {
             throw CLIPCheckpointError.badConfig(source, "it is not a CLIPModel config (no text_config / vision_config)")
         }
