@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds zoo-fuzz with libFuzzer and AddressSanitizer and fuzzes the parsers of outside bytes.
 #
-#   scripts/fuzz.sh [--seconds N] [--jobs J] [TARGET...]     (default: 60 s each, every target)
+#   scripts/fuzz.sh [--seconds N] [TARGET...]     (default: 60 s each, every target)
 #
 # Each target starts from its seeds (Fuzz/corpus/TARGET, never written) plus what earlier runs
 # found (.build/fuzz/corpus/TARGET, kept between runs). A crash, a hang (10 s per input) or an

@@ -28,7 +28,7 @@ public struct CompareCommand: Command {
                 .value("backbone-steps", valueName: "N", help: "--pretrain-backbone's budget in steps (default: the backbone recipe's epochs)"),
                 .flag("freeze-visual", help: "Heads: freeze the image encoder and encode every video once"),
                 .flag("json", help: "Print results.json instead of the table"),
-            ] + ExperimentFlags.dataPaths,
+            ] + ExperimentFlags.dataPaths + [NonFiniteOption.spec],
             positionals: [PositionalSpec("SPEC", arity: .variadic, help: "A model or head, a recipe (`zoo list --kind recipe`), or student=A,teacher=B,distill=LOSS:W")])
     }
 
@@ -58,6 +58,10 @@ public struct CompareCommand: Command {
     }
 
     public func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        try NonFiniteOption.run(arguments) { try execute(arguments, console: console) }
+    }
+
+    private func execute(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         guard !arguments.positionals.isEmpty else { throw UsageError("compare needs at least one SPEC (a model, a recipe, or student=…)") }
         let seeds = try (arguments.value("seeds") ?? "0").split(separator: ",").map { text -> UInt64 in
             guard let seed = UInt64(text.trimmingCharacters(in: .whitespaces)) else { throw UsageError("--seeds must be comma-separated integers, got \"\(text)\"") }

@@ -32,7 +32,7 @@ public struct EmbedCommand: Command {
                 OutputFile.forceOption,
                 .flag("json", help: "Print the same tensors as JSON"),
                 .repeated("set", valueName: "KEY=VALUE", help: "Override a config value the weights cannot tell (e.g. visionHeads=12)"),
-            ],
+            ] + [NonFiniteOption.spec],
             positionals: [PositionalSpec("MODEL", help: "A contrastive image–text model's registry name (`zoo list --kind model --family retrieval`)")])
     }
 
@@ -49,6 +49,10 @@ public struct EmbedCommand: Command {
     }
 
     public func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        try NonFiniteOption.run(arguments) { try execute(arguments, console: console) }
+    }
+
+    private func execute(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let name = arguments.positionals[0].lowercased()
         guard let weights = arguments.value("weights") else { throw UsageError("--weights PATH is required (an HF directory or a .safetensors file)") }
         let texts = arguments.values("text"), images = arguments.values("image")

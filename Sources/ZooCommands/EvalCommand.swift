@@ -21,7 +21,7 @@ public struct EvalCommand: Command {
                 .value("seed", valueName: "S", help: "Seed of any weights the checkpoint does not hold (default 0)"),
                 .repeated("set", valueName: "KEY=VALUE", help: "Config override the weights cannot tell"),
                 .flag("json", help: "Print the evaluation as JSON"),
-            ] + ExperimentFlags.data + ExperimentFlags.dataPaths,
+            ] + ExperimentFlags.data + ExperimentFlags.dataPaths + [NonFiniteOption.spec],
             positionals: [PositionalSpec("MODEL", help: "The registry name the weights belong to")])
     }
 
@@ -36,6 +36,10 @@ public struct EvalCommand: Command {
     }
 
     public func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        try NonFiniteOption.run(arguments) { try execute(arguments, console: console) }
+    }
+
+    private func execute(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         guard arguments.value("weights") != nil else { throw UsageError("--weights CKPT is required") }
         let validation: Bool
         switch arguments.value("split") ?? "test" {

@@ -35,7 +35,7 @@ enum ExperimentFlags {
 
     /// The experiment `arguments` describe: `--experiment FILE` read as it is (only where-to-write
     /// flags may go with it), else the positional entry's own experiment edited by the flags.
-    static func experiment(_ arguments: ParsedArguments, registry: Registry, allowedWithFile: Set<String> = ["out", "resume", "json"]) throws -> Experiment {
+    static func experiment(_ arguments: ParsedArguments, registry: Registry, allowedWithFile: Set<String> = ["out", "resume", "json", "allow-nonfinite"]) throws -> Experiment {
         if let file = arguments.value("experiment") {
             let extra = arguments.givenOptions.subtracting(allowedWithFile).subtracting(["experiment"])
             guard extra.isEmpty, arguments.positionals.isEmpty else {

@@ -25,7 +25,7 @@ public struct SimilarityCommand: Command {
                 OutputFile.forceOption,
                 .flag("json", help: "Print logits as JSON"),
                 .repeated("set", valueName: "KEY=VALUE", help: "Override a config value the weights cannot tell (e.g. heads=8, layers=4)"),
-            ],
+            ] + [NonFiniteOption.spec],
             positionals: [PositionalSpec("HEAD", help: "A similarity head's registry name (`zoo list --kind head`)")])
     }
 
@@ -44,6 +44,10 @@ public struct SimilarityCommand: Command {
     }
 
     public func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        try NonFiniteOption.run(arguments) { try execute(arguments, console: console) }
+    }
+
+    private func execute(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let name = arguments.positionals[0].lowercased()
         guard let weights = arguments.value("weights") else { throw UsageError("--weights PATH is required (the head's .safetensors file)") }
         guard let inputsPath = arguments.value("inputs") else {
@@ -94,8 +98,9 @@ public struct SimilarityCommand: Command {
             let tensor = try file.tensor(key)
             guard tensor.rank == rank else { throw RuntimeError("\(url.lastPathComponent): '\(key)' has shape \(tensor.shape), expected rank \(rank)") }
             // A NaN or infinity would spread through every score of its row and column.
-            if let bad = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
-                throw RuntimeError("\(url.lastPathComponent): '\(key)' holds \(tensor.scalars[bad]) at flat index \(bad); features must be finite numbers (re-extract them)")
+            // (Masks are checked to be 0 or 1 below, with or without --allow-nonfinite.)
+            if !NonFiniteValues.accepted, let bad = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
+                throw RuntimeError("\(url.lastPathComponent): '\(key)' holds \(tensor.scalars[bad]) at flat index \(bad); features must be finite numbers (re-extract them; --allow-nonfinite scores them anyway)")
             }
             return tensor
         }

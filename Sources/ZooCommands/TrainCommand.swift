@@ -31,7 +31,7 @@ public struct TrainCommand: Command {
                 .repeated("set", valueName: "KEY=VALUE", help: "Config override; LOSS.KEY=VALUE for a loss"),
                 .value("experiment", valueName: "FILE", help: "Re-run a recorded experiment.json exactly (with --out, --resume, --json only)"),
                 .flag("json", help: "Print the final metrics as JSON"),
-            ] + ExperimentFlags.dataPaths,
+            ] + ExperimentFlags.dataPaths + [NonFiniteOption.spec],
             positionals: [PositionalSpec("MODEL", arity: .optional, help: "A model, head or recipe name (`zoo list --kind model`, `--kind head`, `--kind recipe`)")])
     }
 
@@ -58,6 +58,10 @@ public struct TrainCommand: Command {
     }
 
     public func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        try NonFiniteOption.run(arguments) { try execute(arguments, console: console) }
+    }
+
+    private func execute(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let experiment = try ExperimentFlags.experiment(arguments, registry: registry)
         let out = URL(fileURLWithPath: arguments.value("out") ?? "runs/\(experiment.student.name)-seed\(experiment.seed)")
         var runner = ExperimentRunner(registry: registry)

@@ -35,6 +35,12 @@ extension Registry {
             throw ZooError.invalidConfig(entry: headName, key: "backbone", problem: "\(chosen) did not build a contrastive text–video model")
         }
         var overrides = headOverrides ?? JSONNode.object(members: [])
+        // The head works in the backbone's embedding space: a different width asked for (`--set
+        // embedDim=…`) would be silently replaced, so it is an error instead.
+        if let asked = overrides["embedDim"], !asked.isNull, asked.intValue != backbone.embeddingWidth {
+            throw ZooError.invalidConfig(entry: headName, key: "embedDim",
+                                         problem: "is \(asked), but a head composed over \(chosen) works at \(chosen)'s embedding width (\(backbone.embeddingWidth)); drop the setting, or choose a backbone of that width")
+        }
         if headConfig.has("embedDim") {
             let width = JSONNode.object(members: [.init(key: "embedDim", value: JSONNode(.number(String(backbone.embeddingWidth))))])
             overrides = try ModelConfig.merge(overrides, width, entry: headName, allowingNewKeys: true)

@@ -9,6 +9,8 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
     case invalidConfig(entry: String, key: String, problem: String)
     case notBuilt(String, status: String)
     case wrongKind(name: String, expected: String, actual: String)
+    /// The sizes of `entry` ask for more memory than there is (`MemoryBudget`).
+    case tooLarge(entry: String, what: String, bytes: Int, availableBytes: Int)
 
     public var description: String {
         switch self {
@@ -24,6 +26,10 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
             return "\(name) is \(status) in zoo.json: it is on the roadmap but not built yet. `zoo list --status experimental --status stable` shows what can run today."
         case let .wrongKind(name, expected, actual):
             return "\(name) is a \(actual), not a \(expected)."
+        case let .tooLarge(entry, what, bytes, available):
+            return "\(entry): its sizes ask for \(MemoryBudget.describe(bytes: bytes)) for \(what), but this machine has "
+                + "\(MemoryBudget.describe(bytes: available)) available. Check the sizes (`zoo info \(entry)` shows them and their defaults); "
+                + "nothing was allocated."
         }
     }
 }

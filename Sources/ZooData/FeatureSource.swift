@@ -106,7 +106,7 @@ public struct FeatureSource: RetrievalSource, Sendable {
         let rows = VideoSampling.frameIndices(count: available, maxFrames: framesPerVideo)
         let all = try file.floats(id)
         // A NaN or infinity in one sampled frame would turn every score of its video into NaN.
-        for frame in rows {
+        for frame in rows where !NonFiniteValues.accepted {
             if all[(frame * width)..<((frame + 1) * width)].contains(where: { !$0.isFinite }) {
                 throw FeatureSourceError.nonFinite(path: featuresPath, videoID: id, frame: frame)
             }

@@ -56,7 +56,7 @@ public enum FeatureSourceError: Error, Equatable, Sendable, CustomStringConverti
                 + "float tensor (F32, F16, BF16 or F64) with at least one frame"
         case let .nonFinite(path, videoID, frame):
             return "\(path): frame \(frame) of video '\(videoID)' holds NaN or infinity; features must be finite numbers "
-                + "(re-extract that video's features)"
+                + "(re-extract that video's features; --allow-nonfinite reads them anyway)"
         case let .widthMismatch(path, videoID, width, expected, firstVideo):
             return "\(path): the features of video '\(videoID)' are \(width) wide, but those of '\(firstVideo)' "
                 + "are \(expected); all videos must come from the same encoder"

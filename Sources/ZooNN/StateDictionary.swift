@@ -50,7 +50,8 @@ public enum StateLoadError: Error, CustomStringConvertible, Equatable {
             return lines.joined(separator: "\n")
         case let .nonFinite(key, count, total, source):
             return "\(source): weight \(key) holds \(count) NaN or infinite values (of \(total)); nothing was loaded. "
-                + "The file is damaged or was saved by a run that diverged: re-export it, or use an earlier checkpoint."
+                + "The file is damaged or was saved by a run that diverged: re-export it, or use an earlier checkpoint "
+                + "(--allow-nonfinite loads it anyway)."
         }
     }
 }
@@ -61,10 +62,11 @@ extension Module {
     /// With `strict`, nothing is written unless every key matches in name and shape, and a
     /// mismatch throws `StateLoadError` naming the offending keys. Without it, matching keys are
     /// loaded and the report lists the rest. A tensor holding NaN or infinity is refused
-    /// (`StateLoadError.nonFinite`, nothing written) unless `allowNonFinite`.
+    /// (`StateLoadError.nonFinite`, nothing written) unless `allowNonFinite` (by default the
+    /// process's `NonFiniteValues.accepted`, which `--allow-nonfinite` sets).
     @discardableResult
     public func load(state: [String: Tensor], strict: Bool = true, source: String = "the state dictionary",
-                     allowNonFinite: Bool = false) throws -> StateLoadReport {
+                     allowNonFinite: Bool = NonFiniteValues.accepted) throws -> StateLoadReport {
         let own = namedTensors()
         var report = StateLoadReport()
         var ownKeys = Set<String>()

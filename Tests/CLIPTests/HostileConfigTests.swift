@@ -49,4 +49,25 @@ struct HostileConfigTests {
             #expect("\(error)".contains("visual.conv1.weight"), "\(error)")
         }
     }
+
+    @Test("sizes of 10^12 are refused with the bytes they ask for and what the machine has, before any allocation")
+    func absurdSizes() throws {
+        for (vision, text) in [(["hidden_size": 1_000_000_000_000, "num_attention_heads": 1], [String: Any]()),
+                               ([:], ["vocab_size": 1_000_000_000_000]), ([:], ["num_hidden_layers": Int.max / 2])] {
+            do {
+                _ = try CLIPConfiguration(huggingFaceConfig: try huggingFaceConfig(vision: vision, text: text), source: "config.json")
+                Issue.record("\(vision) \(text) was accepted")
+            } catch let error as ZooError {
+                guard case .tooLarge = error else { Issue.record("\(error)"); continue }
+                #expect("\(error)".contains("available") && "\(error)".contains("for the weights"), "\(error)")
+            }
+        }
+    }
+
+    @Test("the memory estimate counts exactly the weights the model builds")
+    func parameterCountIsExact() throws {
+        let configuration = try CLIPConfiguration(huggingFaceConfig: try huggingFaceConfig(), source: "config.json")
+        let built = CLIPModel(configuration).namedParameters().reduce(0) { $0 + $1.tensor.count }
+        #expect(configuration.parameterCount == built)
+    }
 }

@@ -54,6 +54,27 @@ struct SimilarityCommandTests {
         #expect(logits?["shape"] as? [Int] == [4, 4])
     }
 
+    @Test("weights holding NaN are refused naming the tensor and the flag; --allow-nonfinite scores them, printing null")
+    func nonFiniteWeightsNeedTheFlag() throws {
+        let parity = try ParityCase(named: "clip4clip-meanp")
+        let source = try SafetensorsFile(contentsOf: parity.directory.appendingPathComponent("weights.safetensors"))
+        var writer = SafetensorsWriter()
+        for name in source.names {
+            let tensor = try source.tensor(name)
+            try writer.add(name, floats: [Float](repeating: .nan, count: tensor.count), shape: tensor.shape)
+        }
+        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("nan-weights-\(UUID()).safetensors")
+        defer { try? FileManager.default.removeItem(at: weights) }   // best-effort cleanup
+        try writer.write(to: weights)
+        let arguments = ["clip4clip-meanp", "--weights", weights.path,
+                         "--inputs", parity.directory.appendingPathComponent("inputs.safetensors").path, "--json"]
+        let refused = similarity(arguments)
+        #expect(refused.status == 1 && refused.errors.contains("NaN or infinite") && refused.errors.contains("--allow-nonfinite"), "\(refused.errors)")
+        let accepted = similarity(arguments + ["--allow-nonfinite"])
+        #expect(accepted.status == 0, "\(accepted.errors)")
+        #expect(accepted.output.contains("null") && !accepted.output.lowercased().contains("nan"), "\(accepted.output)")
+    }
+
     @Test("weights of another head are refused with the keys that do not fit and exit 1")
     func refusesMismatchedWeights() throws {
         let seqTransf = try ParityCase(named: "clip4clip-seqtransf"), meanP = try ParityCase(named: "clip4clip-meanp")

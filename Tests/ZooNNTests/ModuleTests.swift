@@ -79,6 +79,15 @@ struct ModuleTests {
         #expect(model.positions.scalars.allSatisfy { $0 == 5 })
     }
 
+    @Test("--allow-nonfinite's task-local policy is what a load accepts by default")
+    func nonFinitePolicyIsTheDefault() throws {
+        let model = ToyModel(withScale: false)
+        let state = model.state().mapValues { Tensor(repeating: .infinity, shape: $0.shape) }
+        #expect(throws: StateLoadError.self) { try model.load(state: state) }
+        try NonFiniteValues.$accepted.withValue(true) { try model.load(state: state) }
+        #expect(model.positions.scalars.allSatisfy { $0 == .infinity })
+    }
+
     @Test("state round-trips through safetensors with identical values")
     func safetensorsRoundTrip() throws {
         let model = GlobalRandom.withSeed(1) { ToyModel(withScale: true) }

@@ -94,6 +94,15 @@ public struct PMAConfiguration: MethodConfiguration, Equatable {
         guard textWidth % reduction == 0 else {
             throw fail("textWidth", "must be a multiple of reduction (\(reduction)), got \(textWidth)")
         }
+        guard backboneChannels.count <= 16 else {
+            throw fail("backboneChannels", "has \(backboneChannels.count) conv layers; each halves the map, so more than 16 leaves nothing of any image")
+        }
+        typealias M = MemoryBudget
+        let convolutions = zip([3] + backboneChannels, backboneChannels).map { M.product(9, $0, $1) }
+        let perStage = M.sum([M.product(mapWidth, localWidth), M.product(textWidth, localWidth), M.product(localWidth, finalWidth)])
+        let weights = M.sum(convolutions + [M.product(vocabularySize, wordWidth), M.product(4, wordWidth, textWidth),
+                                            M.product(stages, perStage), M.product(2, finalWidth, classes)])
+        try MemoryBudget.require(values: weights, for: "the weights", entry: entry)
         if !precomputedInputs {
             let side = Self.mapSide(imageSize: imageSize, layers: backboneChannels.count)
             guard imageSize % (1 << (backboneChannels.count - 1)) == 0, side % 2 == 0, side * side / 4 >= stages else {

@@ -194,5 +194,22 @@ public struct CLIPConfiguration: Sendable, Equatable {
         guard textWidth % textHeads == 0 else {
             throw ZooError.invalidConfig(entry: entry, key: "textHeads", problem: "(\(textHeads)) must divide textWidth (\(textWidth))")
         }
+        try MemoryBudget.require(values: parameterCount, for: "the weights", entry: entry)
+    }
+
+    /// How many numbers the weights hold (saturating at `Int.max`), counted from the sizes as
+    /// OpenAI's layout stores them: what building the model allocates before any data is seen.
+    public var parameterCount: Int {
+        typealias M = MemoryBudget
+        func block(width: Int, mlp: Int) -> Int {   // attention (in/out projections) + MLP + two layer norms
+            M.sum([M.product(4, width, width), M.product(4, width), M.product(2, width, mlp), mlp, width, M.product(4, width)])
+        }
+        let grid = imageSize / max(patchSize, 1)
+        let vision = M.sum([M.product(visionWidth, 3, patchSize, patchSize), visionWidth, M.product(M.sum([M.product(grid, grid), 1]), visionWidth),
+                            M.product(4, visionWidth), M.product(visionLayers, block(width: visionWidth, mlp: visionMLPWidth)),
+                            M.product(visionWidth, embedDim)])
+        let text = M.sum([M.product(vocabSize, textWidth), M.product(contextLength, textWidth), M.product(2, textWidth),
+                          M.product(textLayers, block(width: textWidth, mlp: textMLPWidth)), M.product(textWidth, embedDim), 1])
+        return M.sum([vision, text])
     }
 }

@@ -57,6 +57,7 @@ public struct CLIP4ClipConfiguration: MethodConfiguration, Equatable {
     public func validate(entry: String) throws {
         try SequentialFrameTransformer.validate(entry: entry, width: width, heads: heads, keyMaskBias: keyMaskBias)
         try ZooError.requirePositive([("embedDim", width), ("frames", frames), ("words", words), ("layers", layers), ("maxPositions", maxPositions)], entry: entry)
+        try SequentialFrameTransformer.requireWeightsFit(entry: entry, width: width, layers: layers, maxPositions: maxPositions)
         guard frames + 1 <= maxPositions else {
             throw ZooError.invalidConfig(entry: entry, key: "frames", problem: "must be below maxPositions (\(maxPositions)), got \(frames)")
         }

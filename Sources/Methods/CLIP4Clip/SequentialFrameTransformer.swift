@@ -74,4 +74,15 @@ extension SequentialFrameTransformer {
             throw ZooError.invalidConfig(entry: entry, key: "keyMaskBias", problem: "must be -1e6 (the official value), got \(keyMaskBias)")
         }
     }
+
+    /// Refuses head sizes whose weights would not fit in memory (saturating arithmetic, so 10^12
+    /// is an error with a number, never an overflow). The count is an upper bound for every head
+    /// built on these sizes: `layers` transformer blocks (12·W² + 16·W each), an LSTM or a pair of
+    /// projections (8·W²) and `maxPositions` position embeddings.
+    public static func requireWeightsFit(entry: String, width: Int, layers: Int, maxPositions: Int) throws {
+        typealias M = MemoryBudget
+        let count = M.sum([M.product(layers, M.sum([M.product(12, width, width), M.product(16, width)])),
+                           M.product(8, width, width), M.product(maxPositions, width)])
+        try MemoryBudget.require(values: count, for: "the head's weights", entry: entry)
+    }
 }

@@ -124,5 +124,10 @@ public struct CRDConfiguration: MethodConfiguration, Equatable {
         for (key, value) in [("ce", weights.ce), ("kd", weights.kd), ("crd", weights.crd)] where !(value >= 0) {
             throw invalid("weights", "'\(key)' must be a number ≥ 0, got \(value)")
         }
+        // The two memory banks (one row per training example and side) and the two embeddings.
+        typealias M = MemoryBudget
+        let banks = M.product(2, datasetSize ?? 0, featureDim)
+        let embeddings = M.sum([M.product(studentDim ?? 0, featureDim), M.product(teacherDim ?? 0, featureDim)])
+        try MemoryBudget.require(values: M.sum([banks, embeddings]), for: "the memory banks and embeddings", entry: entry)
     }
 }

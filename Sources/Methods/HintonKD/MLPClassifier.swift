@@ -47,6 +47,9 @@ public struct MLPConfiguration: MethodConfiguration, Equatable {
         for (key, p) in [("dropout", dropout), ("inputDropout", inputDropout)] where !(p >= 0 && p < 1) {
             throw ZooError.invalidConfig(entry: entry, key: key, problem: "must be a probability in [0, 1), got \(p)")
         }
+        let widths = [inputs] + hidden + [classes]
+        let weights = MemoryBudget.sum(zip(widths, widths.dropFirst()).map { MemoryBudget.sum([MemoryBudget.product($0, $1), $1]) })
+        try MemoryBudget.require(values: weights, for: "the weights", entry: entry)
     }
 }
 

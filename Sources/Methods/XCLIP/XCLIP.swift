@@ -56,6 +56,7 @@ public struct XCLIPConfiguration: MethodConfiguration, Equatable {
     public func validate(entry: String) throws {
         try SequentialFrameTransformer.validate(entry: entry, width: width, heads: heads, keyMaskBias: keyMaskBias)
         try ZooError.requirePositive([("embedDim", width), ("frames", frames), ("words", words), ("layers", layers), ("maxPositions", maxPositions), ("pairsPerBlock", pairsPerBlock)], entry: entry)
+        try SequentialFrameTransformer.requireWeightsFit(entry: entry, width: width, layers: layers, maxPositions: maxPositions)
         guard frames <= maxPositions else {
             throw ZooError.invalidConfig(entry: entry, key: "frames", problem: "must be at most maxPositions (\(maxPositions)), got \(frames)")
         }
