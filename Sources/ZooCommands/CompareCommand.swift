@@ -63,6 +63,9 @@ public struct CompareCommand: Command {
 
     private func execute(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         guard !arguments.positionals.isEmpty else { throw UsageError("compare needs at least one SPEC (a model, a recipe, or student=…)") }
+        // Ctrl-C stops the run in flight after its step, with a checkpoint that the same compare
+        // command picks up again (finished runs are reused, an interrupted one resumes).
+        InterruptRequest.installSignalHandler(message: "stopping after this step and saving a checkpoint (Ctrl-C again quits now)")
         let seeds = try (arguments.value("seeds") ?? "0").split(separator: ",").map { text -> UInt64 in
             guard let seed = UInt64(text.trimmingCharacters(in: .whitespaces)) else { throw UsageError("--seeds must be comma-separated integers, got \"\(text)\"") }
             return seed

@@ -66,7 +66,15 @@ public struct TrainCommand: Command {
         let out = URL(fileURLWithPath: arguments.value("out") ?? "runs/\(experiment.student.name)-seed\(experiment.seed)")
         var runner = ExperimentRunner(registry: registry)
         runner.messages = { console.write($0 + "\n") }
-        let trained = try runner.train(experiment, into: out, resume: arguments.flag("resume"))
+        InterruptRequest.installSignalHandler(message: "stopping after this step and saving a checkpoint (Ctrl-C again quits now)")
+        let trained: TrainedRun
+        do {
+            trained = try runner.train(experiment, into: out, resume: arguments.flag("resume"))
+        } catch let error as TrainingError {
+            guard case .interrupted = error else { throw error }
+            console.writeError("zoo train: \(error)\n")
+            return 130   // 128 + SIGINT, as shells report an interrupted program
+        }
         if arguments.flag("json") {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

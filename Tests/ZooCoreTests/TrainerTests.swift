@@ -80,6 +80,29 @@ struct TrainerTests {
         #expect(try losses(a) == losses(b))   // the interrupted run's log continues the same curve
     }
 
+    @Test("a stop request (Ctrl-C) ends the run after its step with a checkpoint, and the resumed run ends bit-identical")
+    func stopRequestIsResumable() throws {
+        let (a, b) = (scratchDirectory(), scratchDirectory())
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let uninterrupted = try makeTrainer(seed: 1, out: a)
+        _ = try uninterrupted.run()
+
+        let interrupted = try makeTrainer(seed: 1, out: b)
+        var asked = 0
+        interrupted.shouldStop = { asked += 1; return asked == 3 }   // pressed during step 3 (mid-epoch: no epoch checkpoint)
+        #expect {
+            try interrupted.run()
+        } throws: { error in
+            guard case let TrainingError.interrupted(step, total, checkpoint)? = error as? TrainingError else { return false }
+            return step == 3 && total == 12 && checkpoint == b.appendingPathComponent("last.safetensors").path
+        }
+        let resumed = try makeTrainer(seed: 77, out: b)
+        #expect(try resumed.run(resume: true).steps == 12)
+        for (key, tensor) in uninterrupted.model.state() {
+            #expect(resumed.model.state()[key]!.scalars == tensor.scalars, "\(key)")
+        }
+    }
+
     @Test("a resume drops the log lines written past the checkpoint and the leftover temporary files")
     func resumeCleansUp() throws {
         let (a, b) = (scratchDirectory(), scratchDirectory())

@@ -134,6 +134,8 @@ public struct Comparison {
                     // A reused run was trained by an earlier process: its recorded peak counts.
                     if let peak = trained.finished.peakMegabytes { row.cost["peak_mb"] = Swift.max(row.cost["peak_mb"] ?? 0, peak) }
                 }
+            } catch TrainingError.interrupted(let step, let total, let checkpoint) {
+                throw TrainingError.interrupted(step: step, total: total, checkpoint: checkpoint)   // Ctrl-C stops the whole comparison
             } catch {
                 row.failure = "\(error)"
                 messages("  failed: \(error)")

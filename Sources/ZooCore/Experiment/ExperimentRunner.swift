@@ -141,6 +141,7 @@ public struct ExperimentRunner {
         let progress = try ProgressReporter(logURL: directory.appendingPathComponent("log.jsonl"))
         progress.quiet = !showsProgress
         trainer.progress = progress
+        trainer.shouldStop = { InterruptRequest.isRequested }
         trainer.evaluate = { model in
             let (evaluation, split) = try run.data.evaluate(model, name: run.name, validation: true, contextLength: run.recipe.contextLength)
             return (evaluation.primary, ["summary": "\(split) " + evaluation.summary, "primary": evaluation.primary])

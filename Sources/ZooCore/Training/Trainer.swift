@@ -11,6 +11,8 @@ public enum TrainingError: Error, CustomStringConvertible {
     case nothingToResume(String)
     case emptyData(String, batchSize: Int)
     case noTrainingSetDescription(loss: String, data: String)
+    /// Stopped on request (Ctrl-C) after `step`, with the run's state in `checkpoint`.
+    case interrupted(step: Int, total: Int, checkpoint: String?)
 
     public var description: String {
         switch self {
@@ -27,6 +29,10 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "\(name) has fewer examples than one batch of \(batchSize). Lower --batch-size."
         case let .noTrainingSetDescription(loss, data):
             return "\(loss) keeps a memory row per training example, but \(data) does not describe its examples. Train on a dataset split (synthvtt, msrvtt, features, digits, synthfine)."
+        case let .interrupted(step, total, checkpoint):
+            return "interrupted after step \(step) of \(total). "
+                + (checkpoint.map { "The run's state is saved in \($0): the same `zoo train` command with --resume (or the same `zoo compare`) continues exactly where it stopped." }
+                   ?? "Nothing was saved (the trainer had no output directory).")
         }
     }
 }
@@ -64,6 +70,9 @@ public final class Trainer {
     public var outputDirectory: URL?
     /// Stop (with a checkpoint) after this many steps of the planned total: an interruption.
     public var stopAfter: Int?
+    /// Asked after every step; `true` stops the run there with a checkpoint and throws
+    /// `TrainingError.interrupted` (Ctrl-C: `InterruptRequest.isRequested`).
+    public var shouldStop: (() -> Bool)?
     public var progress: ProgressReporter?
 
     public init(modelName: String, model: any ZooModel, teacher: (any ZooModel)? = nil, teachers: [any ZooModel] = [],
@@ -180,9 +189,13 @@ public final class Trainer {
                     }
                 }
             }
-            if let lastURL, endOfEpoch || state.step == stopAt {
+            let stopping = state.step < stopAt && (shouldStop?() ?? false)
+            if let lastURL, endOfEpoch || state.step == stopAt || stopping {
                 state.randomState = generator.stateStrings
                 try TrainingCheckpoint.save(to: lastURL, state: state, model: model, optimizer: optimizer, losses: lossModules)
+            }
+            if stopping {
+                throw TrainingError.interrupted(step: state.step, total: total, checkpoint: lastURL?.path)
             }
         }
         return TrainingSummary(steps: state.step, finalLoss: lastLoss, seconds: Date().timeIntervalSince(started),
