@@ -1,6 +1,7 @@
 // The program-level dispatcher: finds the command, handles help and version, parses the
 // command's arguments, runs it and turns errors into messages and exit statuses. It never calls
 // exit() itself, so tests can run whole command lines and check the status and both streams.
+import Foundation
 import ZooManifest
 
 /// A program made of subcommands, such as `zoo`.
@@ -61,7 +62,7 @@ public struct CommandLineTool {
         } catch let error as UsageError {
             return usageError(error.message, command: command, console: console)
         } catch {
-            console.writeError("\(name) \(command.name): error: \(error)\n")
+            console.writeError("\(name) \(command.name): error: \(FileSystemErrorText.message(for: error) ?? "\(error)")\n")
             return ExitStatus.failure
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ZooCommandLine
 
@@ -6,12 +7,16 @@ private struct EchoCommand: Command {
     var name: String { "echo" }
     var summary: String { "Print the arguments" }
     var arguments: ArgumentSpec {
-        ArgumentSpec(options: [.flag("fail", help: "Fail at run time"), .value("times", valueName: "N", help: "Repeat")],
+        ArgumentSpec(options: [.flag("fail", help: "Fail at run time"), .value("times", valueName: "N", help: "Repeat"),
+                               .value("mkdir", valueName: "DIR", help: "Create a folder")],
                      positionals: [PositionalSpec("WORDS", arity: .variadic, help: "Words")])
     }
 
     func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         if arguments.flag("fail") { throw RuntimeError("asked to fail") }
+        if let path = arguments.value("mkdir") {
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path), withIntermediateDirectories: true)
+        }
         if let times = arguments.value("times"), Int(times) == nil { throw UsageError("--times must be a number") }
         console.write(arguments.positionals.joined(separator: " ") + "\n")
         return ExitStatus.success
@@ -94,5 +99,18 @@ struct CommandLineToolTests {
     @Test("a command that fails at run time exits 1 with the message on stderr")
     func runtimeFailure() {
         #expect(run("echo", "--fail", tool: tool) == (1, "", "zoo echo: error: asked to fail\n"))
+    }
+
+    @Test("a file-system failure names the path and the cause in words, never Foundation's raw error")
+    func fileSystemFailure() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("a-file-\(UUID())")
+        try Data().write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }   // best-effort cleanup
+        let under = run("echo", "--mkdir", file.path + "/run", tool: tool)
+        #expect(under.status == 1)
+        #expect(under.errors == "zoo echo: error: \(file.path)/run: a part of the path is a file, not a folder; choose a path under a folder\n")
+        let over = run("echo", "--mkdir", file.path, tool: tool)
+        #expect(over.status == 1 && over.errors.contains("\(file.path): something already exists there"), "\(over.errors)")
+        #expect(!under.errors.contains("Domain") && !over.errors.contains("Domain"))
     }
 }
