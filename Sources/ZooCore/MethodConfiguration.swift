@@ -37,6 +37,7 @@ extension ModelConfig {
         members.removeAll { runLevelConfigKeys.contains($0.key) && defaults[$0.key] == nil }   // unless the method reads it
         // The defaults first, every key present; a key they lack is a typo (with a did-you-mean).
         let merged = try ModelConfig.merge(defaults, .object(members: members), entry: entry)
+        try Self.requireIntegers(merged, like: defaults, path: "", entry: entry)
         let text = JSONWriter.compact(merged)
         let value: T
         do {
@@ -50,6 +51,31 @@ extension ModelConfig {
         }
         try value.validate(entry: entry)
         return value
+    }
+}
+
+extension ModelConfig {
+    /// Where the defaults hold an integer, the value must be one: JSONDecoder would otherwise
+    /// reject `1.5` or `3.4e38` as "not valid JSON" without naming the key.
+    static func requireIntegers(_ value: JSONNode, like defaults: JSONNode, path: String, entry: String) throws {
+        switch (defaults.value, value.value) {
+        case let (.number(text), .number(given)) where Int(text) != nil:
+            let number = Double(given) ?? .nan
+            guard Int(given) != nil || (number.rounded() == number && abs(number) < 9.2e18) else {
+                throw ZooError.invalidConfig(entry: entry, key: path, problem: "must be a whole number that fits in 64 bits, got \(given)")
+            }
+        case let (.array(defaultItems), .array(items)):
+            guard let model = defaultItems.first else { return }
+            for (index, item) in items.enumerated() { try requireIntegers(item, like: model, path: "\(path)[\(index)]", entry: entry) }
+        case (.object, .object):
+            for member in value.members ?? [] {
+                if let model = defaults[member.key] {
+                    try requireIntegers(member.value, like: model, path: path.isEmpty ? member.key : "\(path).\(member.key)", entry: entry)
+                }
+            }
+        default:
+            return
+        }
     }
 }
 

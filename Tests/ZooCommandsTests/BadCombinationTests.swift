@@ -37,6 +37,34 @@ struct BadCombinationTests {
         #expect(result.status == 1 && result.errors.contains("between 1 and 64"), "\(result.errors)")
     }
 
+    @Test("--frames on image data, and another dataset's file option, are refused instead of ignored")
+    func flagsOfAnotherDataset() {
+        let frames = zoo("train", "mlp-student", "--frames", "4", "--steps", "1")
+        #expect(frames.status == 1 && frames.errors.contains("--frames must be left out: digits holds images"), "\(frames.errors)")
+        let path = zoo("eval", "clip-tiny", "--weights", tinyCLIP, "--data", "synthvtt", "--features-file", "x.safetensors")
+        #expect(path.status == 1 && path.errors.contains("--features-file must be left out: it moves a file of features:DIR"), "\(path.errors)")
+    }
+
+    @Test("a fractional or out-of-range number for an integer setting names the key")
+    func fractionalIntegerSetting() {
+        for value in ["1.5", "3.4e38", "99999999999999999999999"] {
+            let result = zoo("train", "mlp-student", "--set", "hidden=[\(value)]", "--steps", "1")
+            #expect(result.status == 1 && result.errors.contains("'hidden[0]' must be a whole number"), "\(value): \(result.errors)")
+        }
+    }
+
+    @Test("--set embedDim on a head composed over a backbone of another width is refused, not replaced")
+    func embedDimAgainstTheBackbone() {
+        let result = zoo("train", "clip4clip-meanp", "--set", "embedDim=48", "--steps", "1")
+        #expect(result.status == 1 && result.errors.contains("works at clip-tiny's embedding width (32)"), "\(result.errors)")
+    }
+
+    @Test("sizes of 10^12 are refused with the bytes asked for and the memory there is")
+    func absurdSizes() {
+        let result = zoo("train", "mlp-student", "--set", "hidden=[1000000000000]", "--steps", "1")
+        #expect(result.status == 1 && result.errors.contains("TB for the weights") && result.errors.contains("available"), "\(result.errors)")
+    }
+
     @Test("frame features of another width than the model reads are refused with both widths")
     func featureWidth() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("width-\(UUID())")

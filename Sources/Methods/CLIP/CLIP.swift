@@ -9,8 +9,8 @@ public enum CLIPEntry: MethodEntry {
     public static func register(in registry: inout Registry) throws {
         for name in ["clip-vit-b32", "clip-vit-b16", "clip-vit-l14", "clip-tiny"] {
             try registry.add(model: name, configuration: CLIPConfiguration.Settings.self,
-                             { CLIPModel(try CLIPConfiguration(settings: $0)) },
-                             pretrained: { settings, url in try CLIPCheckpoint.load(url, base: try CLIPConfiguration(settings: settings)) })
+                             { CLIPModel(try CLIPConfiguration(settings: $0, entry: name)) },
+                             pretrained: { settings, url in try CLIPCheckpoint.load(url, base: try CLIPConfiguration(settings: settings, entry: name)) })
             try registry.add(composer: name, ComposedRetrievalModel.compose)
         }
     }

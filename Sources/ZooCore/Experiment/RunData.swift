@@ -99,6 +99,7 @@ extension DataSpec {
         guard family == self.family else {
             throw ExperimentError.dataFamilyMismatch(dataset: "\(self)", dataFamily: self.family, model: model, modelFamily: family)
         }
+        try requireApplicable(frames: frames, paths: paths)
         switch self {
         case .digits:
             let (train, test) = try DigitsSource.splits()
@@ -108,6 +109,31 @@ extension DataSpec {
             return .classification(ClassificationSplits(train: train, test: test))
         default:
             return .retrieval(try load(imageSize: imageSize, frames: frames, paths: paths), try CLIPTokenizer.shared())
+        }
+    }
+}
+
+extension DataSpec {
+    /// The `DataPathOption` names that move one of this dataset's files.
+    var pathOptions: Set<String> {
+        switch self {
+        case .msrvtt: ["msrvtt-annotations", "msrvtt-train-csv", "msrvtt-test-csv", "msrvtt-videos"]
+        case .features: ["features-file", "captions-file"]
+        case .synthvtt, .digits, .synthfine: []
+        }
+    }
+
+    /// Refuses settings that would have no effect on this dataset (a frame count for images, the
+    /// path of another dataset's file), rather than ignoring them in silence.
+    func requireApplicable(frames: Int?, paths: [String: String]) throws {
+        if let frames, family == .classification {
+            throw ExperimentError.badValue(field: "--frames", value: "\(frames)",
+                                           expected: "left out: \(self) holds images, not videos (frames apply to synthvtt, msrvtt:DIR and features:DIR)")
+        }
+        if let stray = paths.keys.sorted().first(where: { !pathOptions.contains($0) }) {
+            let owner = stray.hasPrefix("msrvtt-") ? "msrvtt:DIR" : "features:DIR"
+            throw ExperimentError.badValue(field: "--\(stray)", value: "\"\(paths[stray] ?? "")\"",
+                                           expected: "left out: it moves a file of \(owner), but the data is \(self)")
         }
     }
 }

@@ -41,14 +41,29 @@ public final class ProgressReporter {
         }
         let text = kept.map { $0 + "\n" }.joined()
         try log.truncate(atOffset: 0)
-        log.write(Data(text.utf8))
+        try log.write(contentsOf: Data(text.utf8))
         try log.seekToEnd()
     }
 
     /// One JSON object per line, keys sorted so logs diff cleanly.
-    public func record(_ object: [String: Any]) {
-        guard let log, let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-        log.write(data + Data("\n".utf8))
+    /// - Throws: when the line cannot be written (a full disk: the throwing `write(contentsOf:)`,
+    ///   never the legacy `write(_:)`, which traps), or holds a value JSON cannot (NaN).
+    public func record(_ object: [String: Any]) throws {
+        guard let log else { return }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        do { try log.write(contentsOf: data + Data("\n".utf8)) } catch {
+            // The handle's error does not say which file; the message should.
+            let failure = error as NSError
+            var info = failure.userInfo
+            info[NSFilePathErrorKey] = logURL?.path
+            throw NSError(domain: failure.domain, code: failure.code, userInfo: info)
+        }
+    }
+
+    /// Writes to stderr. A failure there (a closed or full stderr) has no one left to tell, so it
+    /// is dropped; the legacy `FileHandle.write(_:)` would trap instead.
+    static func writeToStandardError(_ text: String) {
+        do { try FileHandle.standardError.write(contentsOf: Data(text.utf8)) } catch {}
     }
 
     /// The progress line for `step` of `total`.
@@ -62,18 +77,18 @@ public final class ProgressReporter {
         if isTerminal {
             let width = 24, filled = Int(fraction * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            FileHandle.standardError.write(Data("\r[\(bar)] \(text)\u{1B}[K".utf8))
-            if step == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            Self.writeToStandardError("\r[\(bar)] \(text)\u{1B}[K")
+            if step == total { Self.writeToStandardError("\n") }
         } else if Date().timeIntervalSince(lastLine) >= 10 || step == total || step == 1 {
             lastLine = Date()
-            FileHandle.standardError.write(Data((text + "\n").utf8))
+            Self.writeToStandardError(text + "\n")
         }
     }
 
     /// A line that interrupts the bar (evaluations, checkpoints).
     public func note(_ text: String) {
         guard !quiet else { return }
-        FileHandle.standardError.write(Data(((isTerminal ? "\r\u{1B}[K" : "") + text + "\n").utf8))
+        Self.writeToStandardError((isTerminal ? "\r\u{1B}[K" : "") + text + "\n")
     }
 
     static func duration(_ seconds: Double) -> String {

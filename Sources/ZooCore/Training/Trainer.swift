@@ -163,7 +163,7 @@ public final class Trainer {
             if state.batchInEpoch == batchesPerEpoch { state.epoch += 1; state.batchInEpoch = 0 }
             lastLoss = loss.item
             let rate = Double(recipe.batchSize) / Date().timeIntervalSince(batchStart)
-            progress?.record(["step": state.step, "epoch": state.epoch, "loss": Double(lastLoss),
+            try progress?.record(["step": state.step, "epoch": state.epoch, "loss": Double(lastLoss),
                               "parts": parts.mapValues(Double.init), "lr": Double(recipe.learningRate * scheduled),
                               "examples_per_second": rate])
             progress?.step(state.step, of: total, loss: lastLoss, examplesPerSecond: rate)
@@ -177,7 +177,7 @@ public final class Trainer {
                 let (primary, report) = try evaluate(model)
                 model.train()
                 lastEvaluation = report
-                progress?.record(["step": state.step, "evaluation": report])
+                try progress?.record(["step": state.step, "evaluation": report])
                 progress?.note("step \(state.step): \(report["summary"] as? String ?? "primary \(primary)")")
                 if state.bestMetric.map({ primary > $0 }) ?? true {
                     state.bestMetric = primary
