@@ -40,14 +40,15 @@ def floats(count, scale=0.01):
     return struct.pack("<%df" % count, *[(i % 7 - 3) * scale for i in range(count)])
 
 
-def clip_state(width=24, vision_width=24, vocab=16, context=8, patch=4, grid=2, embed=8, mlp=96, layers=1):
-    """Widths divisible by the default head counts (12 vision, 8 text), which such a file does not store."""
+def clip_state(width=1, vision_width=4, vocab=49408, context=8, patch=4, grid=2, embed=2, mlp=4, layers=1):
+    """Narrow (the fuzz target assumes one head each, which such a file does not store), but with
+    the full 49,408-row token table the CLIP tokenizer needs, stored as BOOL to keep it small."""
     tensors = [
         ("visual.conv1.weight", "F32", [vision_width, 3, patch, patch], floats(vision_width * 3 * patch * patch)),
         ("visual.class_embedding", "F32", [vision_width], floats(vision_width)),
         ("visual.positional_embedding", "F32", [grid * grid + 1, vision_width], floats((grid * grid + 1) * vision_width)),
         ("visual.proj", "F32", [vision_width, embed], floats(vision_width * embed)),
-        ("token_embedding.weight", "F32", [vocab, width], floats(vocab * width)),
+        ("token_embedding.weight", "BOOL", [vocab, width], bytes(vocab * width)),
         ("positional_embedding", "F32", [context, width], floats(context * width)),
         ("text_projection", "F32", [width, embed], floats(width * embed)),
         ("logit_scale", "F32", [], struct.pack("<f", 2.6592)),
@@ -78,6 +79,7 @@ def main():
     # clip-state: OpenAI-layout CLIP files whose sizes the zoo infers from tensor shapes.
     write("clip-state", "tiny", clip_state())
     write("clip-state", "two-layers", clip_state(layers=2, grid=3, patch=2))
+    write("clip-state", "small-vocabulary", clip_state(vocab=10))
     write("clip-state", "reshaped-token-embedding", safetensors(
         [(name, dtype, [shape[0] * shape[1]] if name == "token_embedding.weight" else shape, raw)
          for name, dtype, shape, raw in json_free_tensors()]))

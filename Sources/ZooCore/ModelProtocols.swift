@@ -111,3 +111,11 @@ public protocol ContrastiveModel: ZooModel, TextEncoder, VideoEncoder {
     var logitScale: Tensor { get }
 }
 
+
+/// A model that a checkpoint can size by itself (CLIP from a Hugging Face folder or an OpenAI
+/// file) reports the sizes it was built with, so that a `--set` the checkpoint overrules is an
+/// error instead of a setting silently ignored.
+public protocol ReportsEffectiveSettings {
+    /// Config key → the value the built model uses, for the numeric keys it knows.
+    var effectiveSettings: [String: Double] { get }
+}

@@ -219,10 +219,26 @@ public struct Registry: Sendable {
         let entry = try entry(name)
         guard let registration = factories[name] else { throw ZooError.notBuilt(name, status: entry.status.rawValue) }
         let config = try config(for: name, overrides: overrides)
-        if let pretrained = registration.pretrained { return try pretrained(config, url) }
+        if let pretrained = registration.pretrained {
+            let module = try pretrained(config, url)
+            try Self.requireOverridesTookEffect(overrides, in: module, entry: name, weights: url)
+            return module
+        }
         let module = try registration.build(config)
         try module.loadSafetensors(url)
         return module
+    }
+
+    /// A checkpoint that sizes the model itself overrules the configuration; a `--set` it
+    /// overruled would be ignored in silence, so it is an error naming both values.
+    static func requireOverridesTookEffect(_ overrides: JSONNode?, in module: Module, entry: String, weights url: URL) throws {
+        guard let reported = (module as? ReportsEffectiveSettings)?.effectiveSettings else { return }
+        for member in overrides?.members ?? [] {
+            guard let given = member.value.doubleValue, let actual = reported[member.key], Float(given) != Float(actual) else { continue }
+            let shown = actual.rounded() == actual && abs(actual) < 1e15 ? String(Int(actual)) : String(actual)
+            throw ZooError.invalidConfig(entry: entry, key: member.key,
+                                         problem: "is set to \(member.value), but the weights at \(url.path) define \(shown); the checkpoint's own value wins, so leave the setting out")
+        }
     }
 
     public func createModel(_ name: String, tiny: Bool = false, overrides: JSONNode? = nil) throws -> any ZooModel {

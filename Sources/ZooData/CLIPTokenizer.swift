@@ -25,6 +25,10 @@ import ZooTensor
 public final class CLIPTokenizer: Sendable {
     /// CLIP's text context: 77 positions.
     public static let defaultContextLength = 77
+    /// Ids the bundled vocabulary gives out: 256 byte tokens, their 256 end-of-word forms,
+    /// 48,894 merges and the two special tokens. A text encoder fed by this tokenizer needs an
+    /// embedding row for each (every OpenAI and Hugging Face CLIP has exactly these 49,408).
+    public static let bundledVocabularySize = 49408
 
     /// Positions in each encoded caption, start and end tokens included.
     public let contextLength: Int

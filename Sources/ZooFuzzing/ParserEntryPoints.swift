@@ -37,7 +37,10 @@ enum ParserEntryPoints {
         do {
             let state = try SafetensorsFile(data: Data(bytes), source: "fuzz.safetensors").tensors()
             // The initialiser validates every size it infers (positive, divides) before anything is built.
-            _ = try CLIPConfiguration(openAIState: state, headsFrom: CLIPConfiguration(settings: .init()), source: "fuzz.safetensors")
+            // One head each, so that the seeds can be narrow (an OpenAI file stores no head count).
+            var heads = CLIPConfiguration.Settings()
+            (heads.visionHeads, heads.textHeads) = (1, 1)
+            _ = try CLIPConfiguration(openAIState: state, headsFrom: CLIPConfiguration(settings: heads), source: "fuzz.safetensors")
         } catch {
             return .refused(error)
         }

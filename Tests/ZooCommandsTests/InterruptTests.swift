@@ -5,21 +5,13 @@ import Testing
 
 @Suite("Ctrl-C during training")
 struct InterruptTests {
-    /// The `zoo` program built beside the test bundle.
-    static func zooExecutable() throws -> URL {
-        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [products, products.deletingLastPathComponent()].map { $0.appendingPathComponent("zoo") }
-        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-                            "zoo was not built next to the tests (looked in \(candidates.map(\.path)))")
-    }
-
     @Test("the first SIGINT stops after the current step with a resumable checkpoint and exit 130")
     func sigintStopsWithCheckpoint() throws {
         let runs = FileManager.default.temporaryDirectory.appendingPathComponent("interrupt-\(UUID())")
         defer { try? FileManager.default.removeItem(at: runs) }   // best-effort cleanup
         let out = runs.appendingPathComponent("mlp")
         let process = Process()
-        process.executableURL = try Self.zooExecutable()
+        process.executableURL = try zooExecutable()
         process.arguments = ["train", "mlp-student", "--steps", "100000", "--out", out.path]
         let errors = Pipe()
         process.standardOutput = FileHandle.nullDevice
@@ -43,4 +35,12 @@ struct InterruptTests {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
+}
+
+/// The `zoo` program built beside the test bundle (`swift build --build-tests` builds it).
+func zooExecutable() throws -> URL {
+    let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let candidates = [products, products.deletingLastPathComponent()].map { $0.appendingPathComponent("zoo") }
+    return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+                        "zoo was not built next to the tests (looked in \(candidates.map(\.path)))")
 }

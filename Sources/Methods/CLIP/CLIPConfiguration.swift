@@ -182,6 +182,11 @@ public struct CLIPConfiguration: Sendable, Equatable {
                                       ("textWidth", textWidth), ("textLayers", textLayers), ("textHeads", textHeads),
                                       ("textMLPWidth", textMLPWidth), ("contextLength", contextLength), ("vocabSize", vocabSize),
                                       ("embedDim", embedDim)], entry: entry)
+        // Every caption reaches the model as the bundled tokenizer's ids; a smaller table would
+        // be indexed past its end by the first word.
+        guard vocabSize >= CLIPTokenizer.bundledVocabularySize else {
+            throw ZooError.invalidConfig(entry: entry, key: "vocabSize", problem: "(\(vocabSize)) must be at least \(CLIPTokenizer.bundledVocabularySize): the CLIP tokenizer gives ids up to \(CLIPTokenizer.bundledVocabularySize - 1)")
+        }
         guard layerNormEps.isFinite, layerNormEps > 0, logitScaleInit.isFinite else {
             throw ZooError.invalidConfig(entry: entry, key: "layerNormEps", problem: "and logitScaleInit must be finite (eps positive), got \(layerNormEps) and \(logitScaleInit)")
         }

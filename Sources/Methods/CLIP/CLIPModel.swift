@@ -14,7 +14,7 @@ import ZooTensor
 /// Image/video and text encoders with a learnable logit scale. Keys: OpenAI's state-dict layout
 /// (`visual.*`, `token_embedding.weight`, `transformer.*`, `ln_final.*`, `text_projection`,
 /// `logit_scale`), which is also the zoo's own checkpoint layout.
-public final class CLIPModel: Module, ContrastiveModel {
+public final class CLIPModel: Module, ContrastiveModel, ReportsEffectiveSettings {
     @Child(key: "visual") public var visual: VisionTransformer
     @Child(key: "") public var text: TextTransformer
     @Parameter(key: "logit_scale") public var logitScale: Tensor   // 0-d, ln of the scale
@@ -29,6 +29,22 @@ public final class CLIPModel: Module, ContrastiveModel {
     }
 
     public var family: Family { .retrieval }
+    /// The sizes this model was built with, by zoo.json key (a checkpoint may have set them).
+    public var effectiveSettings: [String: Double] {
+        let c = configuration
+        var settings: [String: Double] = [
+            "imageSize": Double(c.imageSize), "patchSize": Double(c.patchSize), "visionWidth": Double(c.visionWidth),
+            "visionLayers": Double(c.visionLayers), "visionHeads": Double(c.visionHeads), "textWidth": Double(c.textWidth),
+            "textLayers": Double(c.textLayers), "textHeads": Double(c.textHeads), "contextLength": Double(c.contextLength),
+            "vocabSize": Double(c.vocabSize), "embedDim": Double(c.embedDim), "layerNormEps": Double(c.layerNormEps),
+            "logitScaleInit": Double(logitScale.item),
+        ]
+        if c.visionMLPWidth % c.visionWidth == 0, c.textMLPWidth % c.textWidth == 0,
+           c.visionMLPWidth / c.visionWidth == c.textMLPWidth / c.textWidth {
+            settings["mlpRatio"] = Double(c.visionMLPWidth / c.visionWidth)
+        }
+        return settings
+    }
     public var embeddingWidth: Int { configuration.embedDim }
     public var contextLength: Int { configuration.contextLength }
     public var imageSize: Int { configuration.imageSize }
