@@ -224,6 +224,12 @@ public struct Registry: Sendable {
             try Self.requireOverridesTookEffect(overrides, in: module, entry: name, weights: url)
             return module
         }
+        // A `…Init` key sets only the starting value of a parameter (logitScaleInit), which the
+        // weights replace: given with weights it would do nothing.
+        if let key = overrides?.members?.first(where: { $0.key.hasSuffix("Init") })?.key {
+            throw ZooError.invalidConfig(entry: name, key: key,
+                                         problem: "only sets the starting value of a parameter that the weights at \(url.path) replace; leave it out")
+        }
         let module = try registration.build(config)
         try module.loadSafetensors(url)
         return module

@@ -111,6 +111,24 @@ let crashFamilies: [CrashFamilyCase] = [
         return ["similarity", "clip4clip-meanp", "--weights", weights.path, "--out", weights.path,
                 "--inputs", fixturesDirectory.appendingPathComponent("parity/clip4clip-meanp/inputs.safetensors").path]
     },
+    CrashFamilyCase("an MLP ratio of Int.max (the widths it multiplies would overflow)", expect: "more than 9 EB") { _ in
+        ["train", "clip-tiny", "--set", "mlpRatio=9223372036854775807", "--steps", "1"]
+    },
+    CrashFamilyCase("X-CLIP with Int.max words (its square matrices)", expect: "more than 9 EB") { _ in
+        ["similarity", "xclip", "--weights", meanPWeights, "--json", "--set", "words=9223372036854775807",
+         "--inputs", fixturesDirectory.appendingPathComponent("parity/xclip/inputs.safetensors").path]
+    },
+    CrashFamilyCase("Int.max epochs (the planned steps would overflow)", expect: "a run may take") { _ in
+        ["train", "mlp-student", "--epochs", "9223372036854775807"]
+    },
+    CrashFamilyCase("an initial value that loaded weights replace", expect: "only sets the starting value") { _ in
+        ["similarity", "clip4clip-meanp", "--weights", meanPWeights, "--json", "--set", "logitScaleInit=-1",
+         "--inputs", fixturesDirectory.appendingPathComponent("parity/clip4clip-meanp/inputs.safetensors").path]
+    },
+    CrashFamilyCase("a Hugging Face config whose towers disagree on projection_dim", expect: "must agree") { folder in
+        ["embed", "clip-tiny", "--text", "a dog", "--json", "--weights",
+         try editedCLIP(in: folder) { config in var text = config["text_config"] as! [String: Any]; text["projection_dim"] = -64; config["text_config"] = text }]
+    },
     CrashFamilyCase("a negative learning rate", expect: "--lr") { _ in ["train", "mlp-student", "--lr", "-1", "--steps", "1"] },
     CrashFamilyCase("an empty seed list", expect: "--seeds") { _ in ["compare", "mlp-student", "--seeds", ""] },
 ]

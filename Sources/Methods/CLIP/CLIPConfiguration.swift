@@ -68,8 +68,9 @@ public struct CLIPConfiguration: Sendable, Equatable {
         contextLength = settings.contextLength
         vocabSize = settings.vocabSize
         embedDim = settings.embedDim
-        visionMLPWidth = settings.mlpRatio * visionWidth
-        textMLPWidth = settings.mlpRatio * textWidth
+        // Saturating: a ratio or width near Int.max is refused by the memory check below, not trapped here.
+        visionMLPWidth = MemoryBudget.product(settings.mlpRatio, visionWidth)
+        textMLPWidth = MemoryBudget.product(settings.mlpRatio, textWidth)
         layerNormEps = settings.layerNormEps
         logitScaleInit = settings.logitScaleInit
         try validate(entry: entry)
@@ -112,6 +113,14 @@ public struct CLIPConfiguration: Sendable, Equatable {
         contextLength = try int(text, "max_position_embeddings", 77)
         vocabSize = try int(text, "vocab_size", 49408)
         embedDim = try int(json, "projection_dim")
+        // Some exports repeat projection_dim inside the towers' configs; CLIPModel reads the top
+        // level, so a copy that disagrees makes the file ambiguous.
+        for (object, name) in [(text, "text_config"), (vision, "vision_config")] where object["projection_dim"] != nil {
+            let copy = try int(object, "projection_dim")
+            guard copy == embedDim else {
+                throw CLIPCheckpointError.badConfig(source, "\(name).projection_dim is \(copy) but projection_dim is \(embedDim); the two must agree")
+            }
+        }
         // A field of the wrong type is an error, never its default in disguise.
         func number(_ object: [String: Any], _ key: String, _ fallback: Double) throws -> Double {
             guard let value = object[key] else { return fallback }

@@ -58,7 +58,7 @@ public struct CLIP4ClipConfiguration: MethodConfiguration, Equatable {
         try SequentialFrameTransformer.validate(entry: entry, width: width, heads: heads, keyMaskBias: keyMaskBias)
         try ZooError.requirePositive([("embedDim", width), ("frames", frames), ("words", words), ("layers", layers), ("maxPositions", maxPositions)], entry: entry)
         try SequentialFrameTransformer.requireWeightsFit(entry: entry, width: width, layers: layers, maxPositions: maxPositions)
-        guard frames + 1 <= maxPositions else {
+        guard frames < maxPositions else {   // frames + 1 <= maxPositions, without overflowing at Int.max
             throw ZooError.invalidConfig(entry: entry, key: "frames", problem: "must be below maxPositions (\(maxPositions)), got \(frames)")
         }
         guard lstmLayers == 1 else {

@@ -57,6 +57,10 @@ public struct XCLIPConfiguration: MethodConfiguration, Equatable {
         try SequentialFrameTransformer.validate(entry: entry, width: width, heads: heads, keyMaskBias: keyMaskBias)
         try ZooError.requirePositive([("embedDim", width), ("frames", frames), ("words", words), ("layers", layers), ("maxPositions", maxPositions), ("pairsPerBlock", pairsPerBlock)], entry: entry)
         try SequentialFrameTransformer.requireWeightsFit(entry: entry, width: width, layers: layers, maxPositions: maxPositions)
+        // The multi-grained head's square matrices: three words x words, three frames x frames, two width x width.
+        typealias M = MemoryBudget
+        try M.require(values: M.sum([M.product(3, words, words), M.product(3, frames, frames), M.product(2, width, width)]),
+                      for: "X-CLIP's word, frame and feature matrices", entry: entry)
         guard frames <= maxPositions else {
             throw ZooError.invalidConfig(entry: entry, key: "frames", problem: "must be at most maxPositions (\(maxPositions)), got \(frames)")
         }

@@ -11,6 +11,8 @@ public enum TrainingError: Error, CustomStringConvertible {
     case nothingToResume(String)
     case emptyData(String, batchSize: Int)
     case noTrainingSetDescription(loss: String, data: String)
+    /// More steps planned than `Trainer.maximumSteps`.
+    case tooManySteps(Int, epochs: Int?)
     /// Stopped on request (Ctrl-C) after `step`, with the run's state in `checkpoint`.
     case interrupted(step: Int, total: Int, checkpoint: String?)
 
@@ -29,6 +31,10 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "\(name) has fewer examples than one batch of \(batchSize). Lower --batch-size."
         case let .noTrainingSetDescription(loss, data):
             return "\(loss) keeps a memory row per training example, but \(data) does not describe its examples. Train on a dataset split (synthvtt, msrvtt, features, digits, synthfine)."
+        case let .tooManySteps(steps, epochs):
+            let planned = steps == Int.max ? "more than 9.2e18 steps" : "\(steps) steps"
+            return "the run plans \(planned)\(epochs.map { " (\($0) epochs)" } ?? ""), more than the \(Trainer.maximumSteps) a run may take; "
+                + "lower --steps or --epochs"
         case let .interrupted(step, total, checkpoint):
             return "interrupted after step \(step) of \(total). "
                 + (checkpoint.map { "The run's state is saved in \($0): the same `zoo train` command with --resume (or the same `zoo compare`) continues exactly where it stopped." }
@@ -90,14 +96,19 @@ public final class Trainer {
 
     /// Total optimizer steps the schedule is planned over.
     public var plannedSteps: Int {
-        recipe.steps ?? recipe.epochs * data.batchesPerEpoch(batchSize: recipe.batchSize)
+        recipe.steps ?? MemoryBudget.product(recipe.epochs, data.batchesPerEpoch(batchSize: recipe.batchSize))   // saturating
     }
+
+    /// The most optimizer steps a run may plan: a billion (years at the zoo's speeds). More is a
+    /// typo or an overflow, refused before the first step rather than run "forever".
+    public static let maximumSteps = 1_000_000_000
 
     /// Trains from scratch, or continues `last.safetensors` in the output directory when `resume`.
     public func run(resume: Bool = false) throws -> TrainingSummary {
         let batchesPerEpoch = data.batchesPerEpoch(batchSize: recipe.batchSize)
         guard batchesPerEpoch > 0 else { throw TrainingError.emptyData(data.name, batchSize: recipe.batchSize) }
         let total = plannedSteps
+        guard total <= Self.maximumSteps else { throw TrainingError.tooManySteps(total, epochs: recipe.steps == nil ? recipe.epochs : nil) }
         try prepareLosses()
         let optimizer = recipe.makeOptimizer(for: [("", model)] + losses.map { ("loss.\($0.name).", $0.loss) },
                                              rules: parameterRules ?? recipe.parameterRules)
