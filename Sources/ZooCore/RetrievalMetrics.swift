@@ -1,6 +1,15 @@
 // Retrieval metrics as the CLIP4Clip family reports them: R@1/5/10 (percent), median and mean
 // rank (1-based), text-to-video and video-to-text. They rank only a `ScoreMatrix`, whose scores
 // are finite by construction: a NaN would otherwise rank first (it compares false with everything).
+//
+// Mirrors CLIP4Clip's metrics.py and main_task_retrieval.py (eval_epoch), shared by X-CLIP and
+// TeachCLIP. With one caption per video (MSR-VTT 1k-A) both directions are `compute_metrics`
+// (numpy's median: the mean of the two middle ranks). With several captions per video (the
+// official `multi_sentence_per_video` datasets: MSVD, MSR-VTT's full test captions), text-to-video
+// is `tensor_text_to_video_metrics` (torch.median: the lower middle rank) and video-to-text is
+// `compute_metrics(tensor_video_to_text_sim(...))`: each video ranks its own best caption against
+// the best-scoring caption of every other video, numpy's median. Deviation: a tie with the ground
+// truth counts against the model here; the official code leaves ties to the sort order.
 
 /// Recall at 1, 5, 10 (percent), median rank and mean rank (both 1-based), over queries.
 public struct RankMetrics: Sendable, Equatable, Codable, CustomStringConvertible {
@@ -11,17 +20,25 @@ public struct RankMetrics: Sendable, Equatable, Codable, CustomStringConvertible
     public var meanRank: Double
     public var queries: Int
 
+    /// Which middle value an even number of ranks reports as the median.
+    public enum MedianRule: Sendable {
+        /// numpy's `np.median`: the mean of the two middle values.
+        case meanOfMiddles
+        /// `torch.median`: the lower of the two middle values.
+        case lowerMiddle
+    }
+
     /// From 0-based ranks of the ground truth (0 = retrieved first).
-    public init(ranks: [Int]) {
+    public init(ranks: [Int], median rule: MedianRule = .meanOfMiddles) {
         let n = Double(Swift.max(ranks.count, 1))
         func recall(_ k: Int) -> Double { 100 * Double(ranks.filter { $0 < k }.count) / n }
         recallAt1 = recall(1); recallAt5 = recall(5); recallAt10 = recall(10)
         let sorted = ranks.sorted()
-        // numpy's median: the mean of the two middle values for an even count; +1 for 1-based.
+        // +1 for 1-based ranks.
         if sorted.isEmpty {
             medianRank = 0
-        } else if sorted.count % 2 == 1 {
-            medianRank = Double(sorted[sorted.count / 2]) + 1
+        } else if sorted.count % 2 == 1 || rule == .lowerMiddle {
+            medianRank = Double(sorted[(sorted.count - 1) / 2]) + 1
         } else {
             medianRank = Double(sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2 + 1
         }
@@ -44,8 +61,9 @@ public struct RetrievalMetrics: Sendable, Equatable, Codable {
     ///
     /// A rank counts the *other* candidates scoring at least as high as the ground truth, so
     /// ties count against the model (a constant similarity gets the worst rank, never R@1 = 100).
-    /// The official numpy code leaves ties undefined; without ties the two agree.
-    /// Video-to-text uses, for each video, its best-ranked caption among all texts.
+    /// Video-to-text ranks each captioned video's best caption score against the best caption
+    /// score of every other captioned video (the official `tensor_video_to_text_sim`); with one
+    /// caption per video that is the plain transposed ranking.
     /// - Throws: `EvaluationError.groundTruthOutOfRange` when a text's video is not a column.
     public init(scores: ScoreMatrix, videoOfText: [Int]) throws(EvaluationError) {
         let (texts, videos) = (scores.texts, scores.videos)
@@ -62,19 +80,23 @@ public struct RetrievalMetrics: Sendable, Equatable, Codable {
             for v in 0..<videos where v != videoOfText[t] && similarity[row + v] >= truth { rank += 1 }
             textRanks.append(rank)
         }
-        var videoRanks: [Int] = []
-        for v in 0..<videos {
-            let captions = (0..<texts).filter { videoOfText[$0] == v }
-            guard !captions.isEmpty else { continue }
-            let best = captions.map { t -> Int in
-                let truth = similarity[t * videos + v]
-                var rank = 0
-                for other in 0..<texts where other != t && similarity[other * videos + v] >= truth && videoOfText[other] != v { rank += 1 }
-                return rank
-            }.min()!
-            videoRanks.append(best)
+        // best[g * videos + v]: the highest score any caption of video g gives video v.
+        var captionCount = [Int](repeating: 0, count: videos)
+        var best = [Float](repeating: -.infinity, count: videos * videos)
+        for t in 0..<texts {
+            let group = videoOfText[t]
+            captionCount[group] += 1
+            for v in 0..<videos { best[group * videos + v] = Swift.max(best[group * videos + v], similarity[t * videos + v]) }
         }
-        textToVideo = RankMetrics(ranks: textRanks)
+        let captioned = (0..<videos).filter { captionCount[$0] > 0 }
+        var videoRanks: [Int] = []
+        videoRanks.reserveCapacity(captioned.count)
+        for v in captioned {
+            let truth = best[v * videos + v]
+            videoRanks.append(captioned.filter { $0 != v && best[$0 * videos + v] >= truth }.count)
+        }
+        let multiCaption = captionCount.contains { $0 > 1 }
+        textToVideo = RankMetrics(ranks: textRanks, median: multiCaption ? .lowerMiddle : .meanOfMiddles)
         videoToText = RankMetrics(ranks: videoRanks)
     }
 }

@@ -1,5 +1,7 @@
+import Foundation
 import Testing
 import ZooCore
+import ZooTestSupport
 
 @Suite("Retrieval metrics")
 struct RetrievalMetricsTests {
@@ -32,17 +34,45 @@ struct RetrievalMetricsTests {
         #expect(partial.textToVideo.recallAt1 == Double(200) / 3)   // text 0 ties with video 1 → rank 1
     }
 
-    @Test("several captions per video: video-to-text takes the best-ranked caption")
+    @Test("several captions per video: each video's best caption against every other video's best")
     func multipleCaptions() throws {
         // Texts 0 and 1 describe video 0, text 2 video 1.
         let similarity: [Float] = [0.2, 0.9, 0.8, 0.1, 0.3, 0.7]
         let metrics = try RetrievalMetrics(scores: ScoreMatrix(similarity, texts: 3, videos: 2), videoOfText: [0, 0, 1])
         #expect(metrics.textToVideo.queries == 3 && metrics.videoToText.queries == 2)
         #expect(metrics.textToVideo.recallAt1 == Double(200) / 3)     // text 0 misses
-        // Video 0: its best caption, text 1 (0.8), beats text 2 (0.3); text 0 (0.2) does not count
-        // against it. Video 1: text 0 (0.9) outscores its caption, text 2 (0.7).
+        // Video 0: its best caption, text 1 (0.8), beats video 1's best, text 2 (0.3). Video 1: video
+        // 0's best caption for it, text 0 (0.9), outscores its own, text 2 (0.7).
         #expect(metrics.videoToText.recallAt1 == 50)
         #expect(metrics.videoToText.meanRank == 1.5)
+    }
+
+    @Test("equal to CLIP4Clip's metrics.py on matrices with 1-4 captions per video and with one",
+          arguments: [0, 1, 2, 3])
+    func officialMetrics(caseIndex: Int) throws {
+        // Made by scripts/make-metrics-fixture.py with torch and numpy, as the official eval_epoch does.
+        let url = fixturesDirectory.appendingPathComponent("metrics/retrieval-metrics.json")
+        let root = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let cases = try #require(root["cases"] as? [[String: Any]])
+        let fixture = cases[caseIndex]
+        let rows = try #require(fixture["scores"] as? [[Double]])
+        let videoOfText = try #require(fixture["video_of_caption"] as? [Int])
+        let scores = try ScoreMatrix(rows.flatMap { $0.map(Float.init) }, texts: rows.count, videos: rows[0].count)
+        let metrics = try RetrievalMetrics(scores: scores, videoOfText: videoOfText)
+        for (direction, ours) in [("text_to_video", metrics.textToVideo), ("video_to_text", metrics.videoToText)] {
+            let expected = try #require(fixture[direction] as? [String: Double])
+            for (key, value) in [("R1", ours.recallAt1), ("R5", ours.recallAt5), ("R10", ours.recallAt10),
+                                 ("MedianR", ours.medianRank), ("MeanR", ours.meanRank)] {
+                #expect(abs(value - expected[key]!) < 1e-9, "\(fixture["name"]!) \(direction) \(key): \(value) vs \(expected[key]!)")
+            }
+        }
+    }
+
+    @Test("the median of an even number of ranks: numpy's mean of the middles, or torch's lower middle")
+    func medianRules() {
+        #expect(RankMetrics(ranks: [0, 1, 2, 5]).medianRank == 2.5)
+        #expect(RankMetrics(ranks: [0, 1, 2, 5], median: .lowerMiddle).medianRank == 2)
+        #expect(RankMetrics(ranks: [0, 1, 2], median: .lowerMiddle).medianRank == 2)
     }
 
     @Test("one NaN score is an error naming how many and the first (caption, video), never a hit")
