@@ -146,9 +146,10 @@ public final class Adam: SlottedOptimizer, Optimizer {
 
 /// BertAdam as CLIP4Clip's `modules/optimization.py` has it: no bias correction, decay added
 /// to the update (`m/(√v+ε) + wd·p`), the schedule applied after the group multiplier
-/// (`(lr × group) × schedule`, as its param groups do). Its per-parameter gradient clipping is
-/// `GradientClipping.perTensorNorm`, applied by the trainer before the step; the trainer also
-/// evaluates the schedule at the step count *before* this step, as the official code does.
+/// (`(lr × group) × schedule`, as its param groups do). Its per-parameter gradient clipping, and
+/// the joint clip the official loop applies before it, are `GradientClipping.jointThenPerTensorNorm`,
+/// applied by the trainer before the step; the trainer also evaluates the schedule at the step
+/// count *before* this step, as the official code does.
 public final class BertAdam: SlottedOptimizer, Optimizer {
     public let beta1: Float, beta2: Float, eps: Float
 

@@ -63,6 +63,9 @@ public enum GradientClipping: Sendable, Equatable {
     case jointNorm(Float)
     /// Each tensor's gradient norm at most `maxNorm` on its own (BertAdam's `max_grad_norm`).
     case perTensorNorm(Float)
+    /// The joint norm clipped first, then each tensor's (CLIP4Clip's loop: `clip_grad_norm_` over
+    /// the model, then BertAdam clips every tensor again inside its step).
+    case jointThenPerTensorNorm(Float)
 
     /// Clips the gradients of `parameters` in place.
     public func apply(to parameters: [OptimizedParameter]) {
@@ -70,6 +73,9 @@ public enum GradientClipping: Sendable, Equatable {
         case .none: break
         case let .jointNorm(limit): clipGradientNorm(parameters.map(\.tensor), maxNorm: limit)
         case let .perTensorNorm(limit): for parameter in parameters { clipGradientNorm([parameter.tensor], maxNorm: limit) }
+        case let .jointThenPerTensorNorm(limit):
+            clipGradientNorm(parameters.map(\.tensor), maxNorm: limit)
+            for parameter in parameters { clipGradientNorm([parameter.tensor], maxNorm: limit) }
         }
     }
 }

@@ -20,7 +20,8 @@ public struct TrainingRecipe: Codable, Sendable, Hashable {
     public var eps: Float = 1e-6
     public var momentum: Float = 0.9
     public var schedule: LearningRateSchedule = .warmupCosine(warmup: 0.1)
-    /// Gradient-norm limit: joint for SGD/Adam/AdamW, per tensor for BertAdam; 0 disables.
+    /// Gradient-norm limit: joint for SGD/Adam/AdamW; for BertAdam the joint norm and then each
+    /// tensor's, as CLIP4Clip's loop and BertAdam's `max_grad_norm` do (both 1.0 officially); 0 disables.
     public var gradientClip: Float = 1.0
     /// Rules applied in order (later ones win), after the backbone's multiplier and before the
     /// method's own rules: lr multipliers, decay, freezing by key glob.
@@ -37,11 +38,13 @@ public struct TrainingRecipe: Codable, Sendable, Hashable {
 
     public init() {}
 
-    /// How gradients are clipped before each step: BertAdam clips each tensor on its own (its
-    /// `max_grad_norm`), the others clip the joint norm.
+    /// How gradients are clipped before each step. Under BertAdam, as in CLIP4Clip's
+    /// main_task_retrieval.py (train_epoch: `clip_grad_norm_(model.parameters(), 1.0)` before
+    /// `optimizer.step()`) and modules/optimization.py (BertAdam.step clips each tensor to
+    /// `max_grad_norm`): the joint norm, then each tensor's. The other optimizers clip the joint norm.
     public var gradientClipping: GradientClipping {
         guard gradientClip > 0 else { return .none }
-        return optimizer == .bertAdam ? .perTensorNorm(gradientClip) : .jointNorm(gradientClip)
+        return optimizer == .bertAdam ? .jointThenPerTensorNorm(gradientClip) : .jointNorm(gradientClip)
     }
 }
 
