@@ -2,9 +2,10 @@
 // Deviations: a video is its frames through the image encoder, mean-pooled as CLIP4Clip's
 // meanP does (`v = n(Σ m_f n(f_f) / Σ m_f)`); with one frame this is exactly CLIP's image
 // embedding. Padded frames are masked before they are normalised (`l2Normalized(keepingRows:)`):
-// zero-padded precomputed features would otherwise give 0/0 and a NaN video vector. The logit
-// scale is clamped to ln 100 after optimizer steps by the trainer, as CLIP4Clip does (the
-// released CLIP code does not clamp).
+// zero-padded precomputed features would otherwise give 0/0 and a NaN video vector. Trained
+// alone, the logit scale is clamped to [0, ln 100] after every optimizer step, as open_clip's
+// training loop does (training/train.py; the released CLIP code has no training loop). Under a
+// similarity head, `ComposedRetrievalModel` clamps it CLIP4Clip's way instead (at most ln 100).
 import Foundation
 import ZooCore
 import ZooManifest
@@ -115,11 +116,15 @@ public final class CLIPModel: Module, ContrastiveModel, ReportsEffectiveSettings
                      indices: Array(0..<size))
     }
 
-    /// CLIP4Clip's clamp of the logit scale to [0, ln 100], applied after optimizer steps.
-    public func didUpdateParameters() { clampLogitScale() }
+    /// open_clip's clamp of the logit scale to [0, ln 100], applied after optimizer steps.
+    public func didUpdateParameters() { clampLogitScale(lowerBound: 0) }
 
-    public func clampLogitScale() {
-        logitScale.withUnsafeMutableBufferPointer { $0[0] = Swift.min(Swift.max($0[0], 0), Float(Foundation.log(100.0))) }
+    /// Clamps ln s to at most ln 100, and to at least `lowerBound` when one is given.
+    public func clampLogitScale(lowerBound: Float?) {
+        logitScale.withUnsafeMutableBufferPointer { value in
+            value[0] = Swift.min(value[0], Float(Foundation.log(100.0)))
+            if let lowerBound { value[0] = Swift.max(value[0], lowerBound) }
+        }
     }
 }
 

@@ -88,8 +88,13 @@ public final class ComposedRetrievalModel: Module, ComposedHeadModel {
         try outputs.require(.logits, from: headName).symmetricCrossEntropy()
     }
 
-    /// The backbone's clamp of the shared logit scale.
-    public func didUpdateParameters() { backbone.didUpdateParameters() }
+    /// CLIP4Clip's clamp of the shared logit scale after each step: at most ln 100, no lower
+    /// bound (main_task_retrieval.py, train_epoch: `clamp_(logit_scale.data, max=np.log(100))`;
+    /// X-CLIP's and TeachCLIP's loops do the same).
+    /// A backbone other than CLIP keeps its own rule.
+    public func didUpdateParameters() {
+        if let clip = backboneModule as? CLIPModel { clip.clampLogitScale(lowerBound: nil) } else { backbone.didUpdateParameters() }
+    }
 
     /// Random captions of `exampleWords` ids (SOT … EOT, zero padded) and `exampleFrames` frames
     /// of random pixels, the later videos with fewer valid frames.
