@@ -1,7 +1,7 @@
 // Contrastive Representation Distillation.
 // Tian, Krishnan, Isola — 2019, arXiv:1910.10699. Code: HobbitLong/RepDistiller crd/criterion.py `Embed`.
-// Deviations: the official head normalises with F.normalize, which clamps the norm at 1e-12;
-// this one divides by the plain norm, as the parity README states (only a zero vector differs).
+// Deviations: none. Like the official `Normalize(2)` (x.div of the plain L2 norm, no epsilon),
+// a zero row gives 0/0 here as it does there.
 import ZooCore
 import ZooNN
 import ZooTensor
