@@ -14,6 +14,11 @@ public enum CLIP4ClipEntry: MethodEntry {
         try registry.add(head: "clip4clip-seqlstm", configuration: CLIP4ClipConfiguration.self) { SequentialLSTM($0) }
         try registry.add(head: "clip4clip-seqtransf", configuration: CLIP4ClipConfiguration.self) { SequentialTransformer($0) }
         try registry.add(head: "clip4clip-tighttransf", configuration: CLIP4ClipConfiguration.self) { TightTransformer($0) }
+        for head in ["clip4clip-meanp", "clip4clip-seqlstm", "clip4clip-seqtransf", "clip4clip-tighttransf"] {
+            try registry.add(parameterRules: head) { config in
+                FrozenCLIPLayers.rules(freezeLayers: try config.decode(CLIP4ClipConfiguration.self).freezeLayers)
+            }
+        }
     }
 }
 
@@ -25,7 +30,8 @@ public enum CLIP4ClipEntry: MethodEntry {
 /// `max_words`), `layers` (4) and `heads` (8) of the temporal or cross transformer,
 /// `maxPositions` (77, rows of the position table), `layerNormEps` (1e-12), `keyMaskBias` (−1e6,
 /// the only value the transformer applies), `lstmLayers` (1, the official seqLSTM),
-/// `logitScaleInit` (CLIP's ln(1/0.07)).
+/// `logitScaleInit` (CLIP's ln(1/0.07)), `freezeLayers` (0: `--freeze_layer_num`, see
+/// `FrozenCLIPLayers`; it shapes training only).
 public struct CLIP4ClipConfiguration: MethodConfiguration, Equatable {
     public var width: Int = 512
     public var frames: Int = 12
@@ -41,9 +47,12 @@ public struct CLIP4ClipConfiguration: MethodConfiguration, Equatable {
     public static let clipInitialLogitScale: Float = 2.659260036932778
     /// ln s at initialisation: CLIP's ln(1/0.07); a checkpoint or a shared backbone scale replaces it.
     public var logitScaleInit: Float = clipInitialLogitScale
+    /// CLIP blocks below this number (and CLIP's embeddings) do not train; −1 trains all of CLIP.
+    public var freezeLayers: Int = 0
 
     enum CodingKeys: String, CodingKey {
         case width = "embedDim", frames, words, layers, heads, maxPositions, layerNormEps, keyMaskBias, lstmLayers, logitScaleInit
+        case freezeLayers
     }
 
     public init() {}
@@ -56,6 +65,7 @@ public struct CLIP4ClipConfiguration: MethodConfiguration, Equatable {
 
     public func validate(entry: String) throws {
         try SequentialFrameTransformer.validate(entry: entry, width: width, heads: heads, keyMaskBias: keyMaskBias)
+        try FrozenCLIPLayers.validate(freezeLayers, entry: entry)
         try ZooError.requirePositive([("embedDim", width), ("frames", frames), ("words", words), ("layers", layers), ("maxPositions", maxPositions)], entry: entry)
         try SequentialFrameTransformer.requireWeightsFit(entry: entry, width: width, layers: layers, maxPositions: maxPositions)
         guard frames < maxPositions else {   // frames + 1 <= maxPositions, without overflowing at Int.max

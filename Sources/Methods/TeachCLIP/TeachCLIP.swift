@@ -18,7 +18,8 @@ public enum TeachCLIPEntry: MethodEntry {
     public static func register(in registry: inout Registry) throws {
         try registry.add(head: "teachclip", configuration: TeachCLIPConfiguration.self) { AFAStudentHead($0) }
         try registry.add(parameterRules: "teachclip") { config in
-            [afaLearningRateRule(multiplier: try config.decode(TeachCLIPConfiguration.self).afaLRMultiplier)]
+            let configuration = try config.decode(TeachCLIPConfiguration.self)
+            return [afaLearningRateRule(multiplier: configuration.afaLRMultiplier)] + FrozenCLIPLayers.rules(freezeLayers: configuration.freezeLayers)
         }
         try registry.add(loss: "teachclip-coarse", configuration: CoarseTeachingConfiguration.self) { CoarseTeachingLoss(beta: $0.beta) }
         try registry.add(loss: "teachclip-fine") { _ in FineTeachingLoss() }
@@ -55,10 +56,12 @@ public struct TeachCLIPConfiguration: MethodConfiguration, Equatable {
     public var frameWeightTemperature: Float = 1
     public var afaLRMultiplier: Float = 10
     public var logitScaleInit: Float = CLIP4ClipConfiguration.clipInitialLogitScale
+    /// CLIP4Clip's `--freeze_layer_num`, which TeachCLIP's scripts keep (0; see `FrozenCLIPLayers`).
+    public var freezeLayers: Int = 0
 
     enum CodingKeys: String, CodingKey {
         case width = "embedDim", frames, words, layers, heads, maxPositions, layerNormEps, keyMaskBias, afaTemperature
-        case frameWeightTemperature, afaLRMultiplier, logitScaleInit
+        case frameWeightTemperature, afaLRMultiplier, logitScaleInit, freezeLayers
     }
 
     public init() {}
@@ -73,6 +76,7 @@ public struct TeachCLIPConfiguration: MethodConfiguration, Equatable {
 
     public func validate(entry: String) throws {
         try SequentialFrameTransformer.validate(entry: entry, width: width, heads: heads, keyMaskBias: keyMaskBias)
+        try FrozenCLIPLayers.validate(freezeLayers, entry: entry)
         try ZooError.requirePositive([("embedDim", width), ("frames", frames), ("words", words), ("layers", layers), ("maxPositions", maxPositions)], entry: entry)
         try SequentialFrameTransformer.requireWeightsFit(entry: entry, width: width, layers: layers, maxPositions: maxPositions)
         guard frames <= maxPositions else {

@@ -14,6 +14,9 @@ import ZooTensor
 public enum XCLIPEntry: MethodEntry {
     public static func register(in registry: inout Registry) throws {
         try registry.add(head: "xclip", configuration: XCLIPConfiguration.self) { XCLIPHead($0) }
+        try registry.add(parameterRules: "xclip") { config in
+            FrozenCLIPLayers.rules(freezeLayers: try config.decode(XCLIPConfiguration.self).freezeLayers)
+        }
     }
 }
 
@@ -38,9 +41,12 @@ public struct XCLIPConfiguration: MethodConfiguration, Equatable {
     public var pairsPerBlock: Int = 16_384
     /// ln s at initialisation: CLIP's ln(1/0.07); a checkpoint or a shared backbone scale replaces it.
     public var logitScaleInit: Float = CLIP4ClipConfiguration.clipInitialLogitScale
+    /// CLIP4Clip's `--freeze_layer_num`, which X-CLIP's scripts keep (0; see `FrozenCLIPLayers`).
+    public var freezeLayers: Int = 0
 
     enum CodingKeys: String, CodingKey {
         case width = "embedDim", frames, words, layers, heads, maxPositions, layerNormEps, keyMaskBias, tau, pairsPerBlock, logitScaleInit
+        case freezeLayers
     }
 
     public init() {}
@@ -55,6 +61,7 @@ public struct XCLIPConfiguration: MethodConfiguration, Equatable {
 
     public func validate(entry: String) throws {
         try SequentialFrameTransformer.validate(entry: entry, width: width, heads: heads, keyMaskBias: keyMaskBias)
+        try FrozenCLIPLayers.validate(freezeLayers, entry: entry)
         try ZooError.requirePositive([("embedDim", width), ("frames", frames), ("words", words), ("layers", layers), ("maxPositions", maxPositions), ("pairsPerBlock", pairsPerBlock)], entry: entry)
         try SequentialFrameTransformer.requireWeightsFit(entry: entry, width: width, layers: layers, maxPositions: maxPositions)
         // The multi-grained head's square matrices: three words x words, three frames x frames, two width x width.
