@@ -67,6 +67,20 @@ struct ExperimentTests {
         #expect(!FileManager.default.fileExists(atPath: lock.path), "the lock is released after the run")
     }
 
+    @Test("an experiment of an earlier training revision is a different experiment and does not train")
+    func trainingRevision() throws {
+        var experiment = try Experiment(resolving: "mlp-student", in: commandTestRegistry)
+        #expect(experiment.trainingRevision == Experiment.currentTrainingRevision)
+        let current = try experiment.contentHash()
+        experiment.trainingRevision = nil   // as an experiment.json written before revisions were recorded reads
+        #expect(try experiment.contentHash() != current)
+        #expect {
+            _ = try BuiltRun(experiment, registry: commandTestRegistry)
+        } throws: { error in
+            "\(error)".contains("training revision 1 (unrecorded)") && "\(error)".contains("revision \(Experiment.currentTrainingRevision)")
+        }
+    }
+
     @Test("the experiment's JSON round-trips, and its hash changes with any setting")
     func jsonAndHash() throws {
         var experiment = try Experiment(resolving: "kd/mlp-student_from_mlp-teacher", in: registry)

@@ -57,6 +57,9 @@ public struct BuiltRun {
         parameterRules = rules + recipe.parameterRules + student.rules
 
         if forTraining {
+            guard experiment.trainingRevision == Experiment.currentTrainingRevision else {
+                throw ExperimentError.oldTrainingRevision(found: experiment.trainingRevision, current: Experiment.currentTrainingRevision)
+            }
             try Self.checkTeachersHaveLosses(experiment)
             for teacher in experiment.teachers {
                 guard let weights = teacher.weights else {

@@ -81,9 +81,19 @@ public struct Experiment: Codable, Hashable, Sendable {
     public var recipe: TrainingRecipe
     /// Seed of the weights, the data order and dropout.
     public var seed: UInt64
+    /// The revision of the zoo's training code the experiment was made for (nil: before
+    /// revisions were recorded). Part of the content hash, so a finished run of older training
+    /// code is never reused as if it were today's; only `currentTrainingRevision` trains.
+    public var trainingRevision: Int?
+
+    /// The training code's revision, raised whenever the same experiment would train differently:
+    /// 2: #20's faithful recipes (BertAdam's joint gradient clip, freezeLayers 0 freezing CLIP's
+    /// embeddings, the head's logit scale without a lower bound).
+    public static let currentTrainingRevision = 2
 
     public init(student: ModelSpec, backbone: ModelSpec? = nil, teachers: [TeacherSpec] = [], losses: [LossTerm] = [],
                 taskWeight: Float = 1, data: DataOptions, recipe: TrainingRecipe, seed: UInt64 = 0) {
+        trainingRevision = Self.currentTrainingRevision
         self.student = student
         self.backbone = backbone
         self.teachers = teachers

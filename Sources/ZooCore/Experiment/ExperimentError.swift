@@ -9,6 +9,8 @@ public enum ExperimentError: Error, CustomStringConvertible, Equatable {
     case malformed(path: String, detail: String)
     /// A run record (run.json, metrics.json) that cannot be decoded.
     case unreadableRecord(path: String, detail: String)
+    /// An experiment made for another revision of the training code (`Experiment.trainingRevision`).
+    case oldTrainingRevision(found: Int?, current: Int)
     /// A dataset name that is none of `DataSpec.examples`.
     case unknownDataset(String, suggestion: String)
     /// An entry of a kind that cannot play the part (a loss as the student).
@@ -32,6 +34,10 @@ public enum ExperimentError: Error, CustomStringConvertible, Equatable {
             return "cannot read \(path): \(reason)"
         case let .malformed(path, detail):
             return "\(path) is not an experiment (docs/experiment.md shows the format): \(detail)"
+        case let .oldTrainingRevision(found, current):
+            return "this experiment was made for training revision \(found.map(String.init) ?? "1 (unrecorded)"), but this zoo trains revision \(current) "
+                + "(Experiment.currentTrainingRevision says what changed), so it cannot be re-run exactly; run the same command again "
+                + "without --experiment to make it anew"
         case let .unreadableRecord(path, detail):
             return "\(path) is not a run record this zoo can read (\(detail)); delete the run folder to train it again"
         case let .unknownDataset(text, suggestion):
