@@ -21,6 +21,7 @@ public final class SequentialTransformer: LooseSimilarityHead {
         super.init(configuration)
         temporal = SequentialFrameTransformer(width: configuration.width, layers: configuration.layers, heads: configuration.heads,
                                               maxPositions: configuration.maxPositions, layerNormEps: configuration.layerNormEps)
+        OfficialInitialization.apply(to: self)
     }
 
     override func temporalFrames(_ frames: Tensor, mask: Tensor) -> Tensor { temporal(frames, mask: mask) }

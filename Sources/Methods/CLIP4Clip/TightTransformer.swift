@@ -4,8 +4,12 @@
 // (sim_header "tightTransf"): embeddings without token types or embedding LayerNorm (both are
 // commented out there), a 77-row position table, the cross transformer, CrossPooler, and
 // `similarity_dense`.
-// Deviations: none in the values. Pairs are encoded in chunks of `pairsPerChunk` rather than as one
-// [Bt·Bv, 1+F, D] batch, so evaluation memory stays bounded; dropout (p 0.1) is off, as in eval.
+// It starts as the official model does: `init_weights` (OfficialInitialization: linears N(0, 0.02),
+// zero biases), then, when CLIP's text width equals the embedding width, CLIP's text blocks
+// 0…layers−1 and its positional embedding copied into the cross encoder (from_pretrained).
+// Deviations: pairs are encoded in chunks of `pairsPerChunk` rather than as one [Bt·Bv, 1+F, D]
+// batch, so evaluation memory stays bounded (same values); the cross encoder's dropout (p 0.1 in
+// training officially) is not applied, in training either.
 import ZooCore
 import ZooNN
 import ZooTensor
@@ -28,6 +32,35 @@ public final class CrossEncoder: Module {
                                        layerNormEps: configuration.layerNormEps)
         poolNorm = LayerNorm(width, eps: configuration.layerNormEps)
         poolDense = Linear(width, width)
+    }
+
+    /// CLIP4Clip `from_pretrained`'s copy for tightTransf: `cross.transformer.resblocks.i.*` ←
+    /// CLIP's text `transformer.resblocks.i.*` (i < layers) and
+    /// `cross.embeddings.position_embeddings.weight` ← `positional_embedding`. Returns the keys
+    /// set (without the `cross.` prefix), or why nothing was copied (a text width other than the
+    /// embedding width, as in clip-tiny; then the official init_weights draw stays).
+    public func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped> {
+        guard let textPositions = backboneState["positional_embedding"] else {
+            return .failure(HeadInitializationSkipped("the backbone has no text `positional_embedding`"))
+        }
+        guard textPositions.shape == positions.shape else {
+            return .failure(HeadInitializationSkipped(
+                "CLIP's text positions are \(textPositions.shape) but the cross encoder's are \(positions.shape) (text width ≠ embedding width); kept the official fresh initialisation"))
+        }
+        var copied: [String: Tensor] = ["embeddings.position_embeddings.weight": textPositions]
+        for (key, tensor, _) in transformer.namedTensors() {
+            guard let source = backboneState["transformer." + key] else {
+                return .failure(HeadInitializationSkipped("the backbone's text encoder has no `transformer.\(key)`"))
+            }
+            guard source.shape == tensor.shape else {
+                return .failure(HeadInitializationSkipped("`cross.transformer.\(key)` is \(tensor.shape) here but \(source.shape) in the backbone"))
+            }
+            copied["transformer." + key] = source
+        }
+        do { try load(state: copied, strict: false, source: "the backbone's text encoder") } catch {
+            return .failure(HeadInitializationSkipped("\(error)"))
+        }
+        return .success(copied.keys.sorted())
     }
 
     /// tokens: `[N, L, D]` (text row first, then frames); mask `[N, L]`. Returns `[N, D]`:
@@ -57,9 +90,15 @@ public final class TightTransformer: Module, SimilarityHead {
         super.init()   // keyed wrappers are assigned after
         cross = CrossEncoder(configuration)
         similarityDense = Linear(configuration.width, 1)
+        OfficialInitialization.apply(to: self)
     }
 
     public var exposedTaps: Set<Tap> { [.logits, .pooledPairs] }
+
+    /// CLIP4Clip's tightTransf start (see `CrossEncoder.initialize(fromBackbone:)`).
+    public func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped>? {
+        cross.initialize(fromBackbone: backboneState).map { keys in keys.map { "cross." + $0 } }
+    }
 
     /// Taps: `logits` `[Bt, Bv]` and `pooled` `[Bt, Bv, D]` (the pooled pair representations).
     public func similarity(text: TextFeatures, video: VideoFeatures) -> Outputs {

@@ -42,6 +42,7 @@ public final class AFAStudentHead: Module, FactorizedSimilarityHead {
                                        maxPositions: configuration.maxPositions, layerNormEps: configuration.layerNormEps)
         frameLinear = Linear(configuration.width, configuration.width)
         frameLinear2 = Linear(configuration.width, 1)
+        OfficialInitialization.apply(to: self)   // TeachCLIP modeling.py applies init_weights: AFA's linears N(0, 0.02), zero bias
     }
 
     /// ln s in use (0-d): the head's own, or the backbone's after `shareLogitScale(_:)`.

@@ -7,7 +7,13 @@
 // learning-rate rule.
 // Deviations: the official `train.py` sums the losses over teachers and divides by their
 // number inside one step; here each loss is one teacher's term and the trainer averages the
-// calls (one per teacher), which is the same value and gradient.
+// calls (one per teacher), which is the same value and gradient. train.py divides the student's
+// similarities by β before its ground-truth cross-entropy too (`sim_matrix / beta_param`); here
+// the task loss sees S and only `teachclip-coarse` takes β. The two agree for β = 1, the value
+// of every official config (configs/*.yaml `distillation.beta`); a β ≠ 1 given to
+// teachclip-coarse scales that term alone. The student starts as TeachCLIP's modeling.py starts
+// it (`init_weights`: AFA's linears N(0, 0.02), zero biases), and CLIP trains under
+// `freezeLayers` 0 (configs/*.yaml `freeze_layer_num: 0`).
 import CLIP4Clip
 import ZooCore
 import ZooNN

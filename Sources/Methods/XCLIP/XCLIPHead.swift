@@ -58,6 +58,7 @@ public final class XCLIPHead: Module, SimilarityHead {
         (globalMatrix, localMatrix) = (Self.identity(width), Self.identity(width))
         (wordLogitMatrix, wordMatrix, wordMatrix2) = (Self.identity(words), Self.identity(words), Self.identity(words))
         (frameLogitMatrix, frameMatrix, frameMatrix2) = (Self.identity(frames), Self.identity(frames), Self.identity(frames))
+        OfficialInitialization.apply(to: self)   // init_weights over the temporal blocks; the identity matrices are not nn.Linear
     }
 
     static func identity(_ size: Int) -> Tensor {
