@@ -4,6 +4,7 @@ import ZooCore
 import ZooManifest
 import ZooNN
 import ZooTensor
+import ZooTestSupport
 
 /// Random inputs with labels from a fixed linear rule; `poisonAfter` puts NaN into later batches.
 struct ToyClassificationData: BatchSource {
@@ -101,6 +102,30 @@ struct TrainerTests {
         for (key, tensor) in uninterrupted.model.state() {
             #expect(resumed.model.state()[key]!.scalars == tensor.scalars, "\(key)")
         }
+    }
+
+    @Test("gradient accumulation over two half batches trains as the whole batch does (a per-example loss)")
+    func gradientAccumulationMatchesTheWholeBatch() throws {
+        let whole = try makeTrainer(seed: 1, out: nil)
+        _ = try whole.run()
+        let split = try makeTrainer(seed: 1, out: nil)
+        var recipe = split.recipe
+        recipe.gradientAccumulation = 2
+        let accumulated = Trainer(modelName: "toy-classifier", model: split.model, recipe: recipe, seed: 11, data: ToyClassificationData())
+        #expect(accumulated.plannedSteps == whole.plannedSteps && recipe.microBatchSize == 4)
+        #expect(try accumulated.run().steps == whole.plannedSteps)
+        for (key, tensor) in whole.model.state() {
+            expectClose(accumulated.model.state()[key]!.scalars, tensor.scalars, absolute: 1e-5, relative: 1e-4, key)
+        }
+    }
+
+    @Test("more micro-batches than examples in a batch is refused")
+    func accumulationBeyondTheBatch() throws {
+        var recipe = try makeTrainer(seed: 1, out: nil).recipe
+        recipe.gradientAccumulation = 9   // batch of 8
+        let trainer = Trainer(modelName: "toy-classifier", model: try makeTrainer(seed: 1, out: nil).model, recipe: recipe, seed: 11,
+                              data: ToyClassificationData())
+        #expect(throws: TrainingError.self) { try trainer.run() }
     }
 
     @Test("a resume drops the log lines written past the checkpoint and the leftover temporary files")

@@ -7,7 +7,7 @@ import ZooNN
 extension TrainingRecipe {
     /// The recipe of `entry`: the defaults, then its zoo.json `training` block (`optimizer`,
     /// `lr`, `coefLR`, `betas`, `eps`, `weightDecay`, `warmupProportion`, `gradClip`,
-    /// `batchSize`, `epochs`). A head's backbone trains at `coefLR` (default 1e-3, CLIP4Clip's)
+    /// `batchSize`, `epochs`, `gradientAccumulation`). A head's backbone trains at `coefLR` (default 1e-3, CLIP4Clip's)
     /// times the learning rate.
     public init(entry: ManifestEntry) throws {
         self.init()
@@ -24,6 +24,8 @@ extension TrainingRecipe {
         if config.has("warmupProportion") { schedule = .warmupCosine(warmup: try config.float("warmupProportion")) }
         batchSize = try config.positiveInt("batchSize", default: batchSize)
         epochs = try config.positiveInt("epochs", default: epochs)
+        let accumulation = try config.positiveInt("gradientAccumulation", default: 1)
+        gradientAccumulation = accumulation == 1 ? nil : accumulation
         backboneLearningRateMultiplier = try config.float("coefLR", default: entry.kind == .head ? 1e-3 : 1)
     }
 
@@ -106,8 +108,8 @@ extension Experiment {
     }
 
     /// The run options a recipe entry (its `flags`) or a comparison spec may set for itself:
-    /// `lr`, `optimizer`, `epochs`, `steps`, `batch-size`, `backbone-lr-multiplier`, `data`.
-    public static let recipeFlags = ["lr", "optimizer", "epochs", "steps", "batch-size", "backbone-lr-multiplier", "data"]
+    /// `lr`, `optimizer`, `epochs`, `steps`, `batch-size`, `gradient-accumulation`, `backbone-lr-multiplier`, `data`.
+    public static let recipeFlags = ["lr", "optimizer", "epochs", "steps", "batch-size", "gradient-accumulation", "backbone-lr-multiplier", "data"]
 
     /// Sets one run option by its flag name (`recipeFlags`); `source` names it in errors.
     public mutating func apply(flag: String, value: String, source: String) throws {
@@ -127,6 +129,9 @@ extension Experiment {
         case "epochs": recipe.epochs = try positiveInt(); recipe.steps = nil
         case "steps": recipe.steps = try positiveInt()
         case "batch-size": recipe.batchSize = try positiveInt()
+        case "gradient-accumulation":
+            let steps = try positiveInt()
+            recipe.gradientAccumulation = steps == 1 ? nil : steps   // 1 is the default: the same experiment
         case "backbone-lr-multiplier": recipe.backboneLearningRateMultiplier = try positiveFloat()
         case "data": _ = try DataSpec(value); data.dataset = value
         default:

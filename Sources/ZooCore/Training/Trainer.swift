@@ -11,6 +11,8 @@ public enum TrainingError: Error, CustomStringConvertible {
     case nothingToResume(String)
     case emptyData(String, batchSize: Int)
     case noTrainingSetDescription(loss: String, data: String)
+    /// `gradientAccumulation` larger than the batch: a micro-batch would be empty.
+    case accumulationExceedsBatch(batchSize: Int, steps: Int)
     /// More steps planned than `Trainer.maximumSteps`.
     case tooManySteps(Int, epochs: Int?)
     /// Stopped on request (Ctrl-C) after `step`, with the run's state in `checkpoint`.
@@ -31,6 +33,9 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "\(name) has fewer examples than one batch of \(batchSize). Lower --batch-size."
         case let .noTrainingSetDescription(loss, data):
             return "\(loss) keeps a memory row per training example, but \(data) does not describe its examples. Train on a dataset split (synthvtt, msrvtt, features, digits, synthfine)."
+        case let .accumulationExceedsBatch(batchSize, steps):
+            return "gradient accumulation over \(steps) micro-batches needs a batch of at least \(steps) examples, not \(batchSize); "
+                + "raise --batch-size or lower --gradient-accumulation"
         case let .tooManySteps(steps, epochs):
             let planned = steps == Int.max ? "more than 9.2e18 steps" : "\(steps) steps"
             return "the run plans \(planned)\(epochs.map { " (\($0) epochs)" } ?? ""), more than the \(Trainer.maximumSteps) a run may take; "
@@ -96,8 +101,12 @@ public final class Trainer {
 
     /// Total optimizer steps the schedule is planned over.
     public var plannedSteps: Int {
-        recipe.steps ?? MemoryBudget.product(recipe.epochs, data.batchesPerEpoch(batchSize: recipe.batchSize))   // saturating
+        recipe.steps ?? MemoryBudget.product(recipe.epochs, stepsPerEpoch)   // saturating
     }
+
+    /// Optimizer steps in one epoch: whole groups of `accumulation` micro-batches of
+    /// `microBatchSize` (one batch of `batchSize` without accumulation).
+    public var stepsPerEpoch: Int { data.batchesPerEpoch(batchSize: recipe.microBatchSize) / recipe.accumulationSteps }
 
     /// The most optimizer steps a run may plan: a billion (years at the zoo's speeds). More is a
     /// typo or an overflow, refused before the first step rather than run "forever".
@@ -105,7 +114,9 @@ public final class Trainer {
 
     /// Trains from scratch, or continues `last.safetensors` in the output directory when `resume`.
     public func run(resume: Bool = false) throws -> TrainingSummary {
-        let batchesPerEpoch = data.batchesPerEpoch(batchSize: recipe.batchSize)
+        let accumulation = recipe.accumulationSteps
+        guard recipe.microBatchSize >= 1 else { throw TrainingError.accumulationExceedsBatch(batchSize: recipe.batchSize, steps: accumulation) }
+        let batchesPerEpoch = stepsPerEpoch
         guard batchesPerEpoch > 0 else { throw TrainingError.emptyData(data.name, batchSize: recipe.batchSize) }
         let total = plannedSteps
         guard total <= Self.maximumSteps else { throw TrainingError.tooManySteps(total, epochs: recipe.steps == nil ? recipe.epochs : nil) }
@@ -150,18 +161,34 @@ public final class Trainer {
 
         while state.step < stopAt {
             let batchStart = Date()
-            let batch = try data.batch(epoch: state.epoch, index: state.batchInEpoch, batchSize: recipe.batchSize, seed: seed)
-            let (loss, parts) = try GlobalRandom.$stream.withValue(GlobalRandom.Stream(seed: 0)) { () throws -> (Tensor, [String: Float]) in
-                GlobalRandom.stream.generator = generator
-                defer { generator = GlobalRandom.stream.generator }
-                return try lossOfBatch(batch)
-            }
-            guard loss.item.isFinite else {
-                let kept = lastURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0.path : nil }
-                throw TrainingError.nonFiniteLoss(step: state.step + 1, parts: parts, checkpoint: kept)
-            }
             optimizer.zeroGrad()
-            loss.backward()
+            // CLIP4Clip's --gradient_accumulation_steps (train_epoch): `accumulation` micro-batches
+            // of batchSize / accumulation, each loss divided by `accumulation` and backpropagated,
+            // then one optimizer step. In-batch negatives come from the micro-batch, as there.
+            var stepLoss: Float = 0
+            var parts: [String: Float] = [:]
+            for micro in 0..<accumulation {
+                let batch = try data.batch(epoch: state.epoch, index: state.batchInEpoch * accumulation + micro,
+                                           batchSize: recipe.microBatchSize, seed: seed)
+                let (loss, microParts) = try GlobalRandom.$stream.withValue(GlobalRandom.Stream(seed: 0)) { () throws -> (Tensor, [String: Float]) in
+                    GlobalRandom.stream.generator = generator
+                    defer { generator = GlobalRandom.stream.generator }
+                    return try lossOfBatch(batch)
+                }
+                guard loss.item.isFinite else {
+                    let kept = lastURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0.path : nil }
+                    throw TrainingError.nonFiniteLoss(step: state.step + 1, parts: microParts, checkpoint: kept)
+                }
+                if accumulation == 1 {
+                    loss.backward()
+                    (stepLoss, parts) = (loss.item, microParts)
+                } else {
+                    (loss / Float(accumulation)).backward()
+                    stepLoss += loss.item / Float(accumulation)
+                    for (name, value) in microParts { parts[name, default: 0] += value / Float(accumulation) }
+                }
+            }
+            let loss = Tensor(scalar: stepLoss)
             // The one place where gradients are clipped and the schedule is applied, for every
             // optimizer (evaluated at the step count before this step, as the official code does).
             let scheduled = recipe.schedule.multiplier(step: state.step, totalSteps: total)

@@ -35,6 +35,15 @@ public struct TrainingRecipe: Codable, Sendable, Hashable {
     /// Captions are tokenized to this many ids (CLIP4Clip: 32; CLIP: 77), at most the text
     /// encoder's context.
     public var contextLength: Int = 32
+    /// CLIP4Clip's `--gradient_accumulation_steps`: each optimizer step backpropagates this many
+    /// micro-batches of `batchSize / gradientAccumulation` (rounded down, as there). nil: 1.
+    public var gradientAccumulation: Int? = nil
+
+    /// The micro-batches per optimizer step (`gradientAccumulation`, 1 when unset).
+    public var accumulationSteps: Int { Swift.max(gradientAccumulation ?? 1, 1) }
+    /// Examples per micro-batch: `batchSize / accumulationSteps`, rounded down as the official
+    /// `int(batch_size / gradient_accumulation_steps)`.
+    public var microBatchSize: Int { batchSize / accumulationSteps }
 
     public init() {}
 
