@@ -47,10 +47,6 @@ public struct FuzzTarget: Sendable {
     public static let all: [FuzzTarget] = [
         FuzzTarget(name: "safetensors", summary: "a .safetensors file (header JSON, dtypes, offsets, tensor bytes)",
                    run: ParserEntryPoints.safetensors),
-        FuzzTarget(name: "clip-state", summary: "an OpenAI-layout CLIP .safetensors (size inference from tensor shapes)",
-                   run: ParserEntryPoints.clipState),
-        FuzzTarget(name: "clip-config", summary: "a Hugging Face CLIPModel config.json",
-                   run: ParserEntryPoints.clipConfig),
         FuzzTarget(name: "json", summary: "the position-keeping JSON reader (zoo.json, model configs)",
                    run: ParserEntryPoints.json),
         FuzzTarget(name: "manifest", summary: "a zoo.json manifest (syntax and every validation rule)",
@@ -65,7 +61,19 @@ public struct FuzzTarget: Sendable {
                    run: ParserEntryPoints.csv),
         FuzzTarget(name: "msrvtt-json", summary: "MSR-VTT's MSRVTT_data.json annotations",
                    run: ParserEntryPoints.msrvttJSON),
-    ]
+    ] + clipTargets
+
+    /// CLIP's two readers, present whenever zoo.json builds CLIP (always, unless zoo.json is broken).
+    static var clipTargets: [FuzzTarget] {
+        #if canImport(CLIP)
+        [FuzzTarget(name: "clip-state", summary: "an OpenAI-layout CLIP .safetensors (size inference from tensor shapes)",
+                    run: ParserEntryPoints.clipState),
+         FuzzTarget(name: "clip-config", summary: "a Hugging Face CLIPModel config.json",
+                    run: ParserEntryPoints.clipConfig)]
+        #else
+        []
+        #endif
+    }
 
     /// The target called `name`, if there is one.
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

@@ -1,7 +1,9 @@
 // The entry points of FuzzTarget.all. Each decodes its input as the product would (the same
 // initialiser a command calls) and, when the input is accepted, checks the result's promises
 // with `require`, which traps so that libFuzzer records the input as a crash.
+#if canImport(CLIP)
 import CLIP
+#endif
 import Foundation
 import ZooCore
 import ZooData
@@ -33,6 +35,7 @@ enum ParserEntryPoints {
         return .accepted
     }
 
+#if canImport(CLIP)
     @Sendable static func clipState(_ bytes: [UInt8]) -> FuzzOutcome {
         do {
             let state = try SafetensorsFile(data: Data(bytes), source: "fuzz.safetensors").tensors()
@@ -55,6 +58,7 @@ enum ParserEntryPoints {
         }
         return .accepted
     }
+#endif
 
     @Sendable static func json(_ bytes: [UInt8]) -> FuzzOutcome {
         guard let text = String(validating: bytes, as: UTF8.self) else { return .refused("not UTF-8") }
