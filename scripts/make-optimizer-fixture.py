@@ -54,3 +54,53 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def half_precision_fixture():
+    """Tests/Fixtures/optimizers/bertadam-fp16-storage.json: three steps of the float16 weight
+    precision as the zoo defines it (fp32 arithmetic, fp16 storage): converted weights start
+    rounded to fp16 (convert_weights), and after every BertAdam step (joint clip, then per-tensor
+    clip, as one CLIP4Clip step) the converted weights and their next_m/next_v are rounded to fp16
+    again; an unconverted weight (a layer norm's) stays fp32. The loss is 0.5·Σ c·(p − t)², whose
+    gradient c·(p − t) is computed from the stored values."""
+    generator = torch.Generator().manual_seed(5)
+    shapes = {"clip.linear.weight": [3, 4], "clip.ln.weight": [4], "head.weight": [2, 3]}
+    converted = {"clip.linear.weight"}
+    decay = {"clip.linear.weight": 0.2, "clip.ln.weight": 0.0, "head.weight": 0.2}
+    scale = {"clip.linear.weight": 3.0, "clip.ln.weight": 0.5, "head.weight": 2.0}
+    start = {name: torch.randn(shape, generator=generator) for name, shape in shapes.items()}
+    target = {name: torch.randn(shape, generator=generator) for name, shape in shapes.items()}
+    half = lambda x: x.half().float()
+    params = {name: (half(value) if name in converted else value.clone()) for name, value in start.items()}
+    m = {name: torch.zeros(shape) for name, shape in shapes.items()}
+    v = {name: torch.zeros(shape) for name, shape in shapes.items()}
+    lr, b1, b2, e = 1e-2, 0.9, 0.98, 1e-6
+    for _ in range(3):
+        grads = {name: scale[name] * (params[name] - target[name]) for name in shapes}
+        total = torch.norm(torch.stack([torch.norm(g) for g in grads.values()]))
+        coefficient = min(1.0, float(1.0 / (total + 1e-6)))
+        grads = {name: g * coefficient for name, g in grads.items()}
+        for name in shapes:
+            g = grads[name]
+            norm = float(torch.norm(g))
+            if 1.0 / (norm + 1e-6) < 1:
+                g = g * (1.0 / (norm + 1e-6))
+            m[name] = m[name] * b1 + g * (1 - b1)
+            v[name] = v[name] * b2 + g * g * (1 - b2)
+            update = m[name] / (v[name].sqrt() + e) + decay[name] * params[name]
+            params[name] = params[name] - lr * update
+            if name in converted:
+                params[name], m[name], v[name] = half(params[name]), half(m[name]), half(v[name])
+    out = OUT.replace("bertadam-joint-clip.json", "bertadam-fp16-storage.json")
+    with open(out, "w") as handle:
+        json.dump({"made_by": "scripts/make-optimizer-fixture.py", "torch": torch.__version__, "learning_rate": lr,
+                   "steps": 3, "converted": sorted(converted),
+                   "parameters": {name: {"shape": shapes[name], "weight_decay": decay[name], "scale": scale[name],
+                                         "start": start[name].flatten().tolist(), "target": target[name].flatten().tolist(),
+                                         "after": params[name].flatten().tolist(), "next_m": m[name].flatten().tolist(),
+                                         "next_v": v[name].flatten().tolist()} for name in shapes}}, handle, indent=1)
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    half_precision_fixture()

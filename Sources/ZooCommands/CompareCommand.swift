@@ -123,7 +123,7 @@ public struct CompareCommand: Command {
     /// settings, frames, backbone, files; freezing only for heads.
     static func shared(_ arguments: ParsedArguments, forHead isHead: Bool) -> ParsedArguments {
         var values: [String: [String]] = [:]
-        let names = ["data", "epochs", "steps", "batch-size", "gradient-accumulation", "lr", "optimizer", "backbone-lr-multiplier", "frames", "backbone", "backbone-weights"]
+        let names = ["data", "epochs", "steps", "batch-size", "gradient-accumulation", "weight-precision", "lr", "optimizer", "backbone-lr-multiplier", "frames", "backbone", "backbone-weights"]
             + DataPathOption.all.map(\.name)
         for name in names { if let value = arguments.value(name) { values[name] = [value] } }
         return ParsedArguments(positionals: [], values: values, flags: isHead && arguments.flag("freeze-visual") ? ["freeze-visual"] : [])

@@ -109,6 +109,13 @@ extension ZooModel where Self: VideoEncoder {
 public protocol ContrastiveModel: ZooModel, TextEncoder, VideoEncoder {
     /// `ln` of the logit scale (0-d); logits are `exp(logitScale) · t·vᵀ`.
     var logitScale: Tensor { get }
+    /// The parameter keys (relative to this model) that the official fp16 recipes store in half
+    /// precision (CLIP's `convert_weights`), or nil when the model has no such recipe. Default nil.
+    var halfPrecisionParameterKeys: Set<String>? { get }
+}
+
+extension ContrastiveModel {
+    public var halfPrecisionParameterKeys: Set<String>? { nil }
 }
 
 

@@ -6,6 +6,7 @@ import ZooCatalog
 import ZooCommandLine
 import ZooCommands
 import ZooCore
+import ZooNN
 import ZooData
 import ZooManifest
 import ZooTestSupport
@@ -35,6 +36,26 @@ struct HeadTrainingCommandTests {
         #expect(evaluation.status == 0, "\(evaluation.errors)")
         let reloaded = try JSONDecoder().decode(RetrievalEvaluation.self, from: Data(evaluation.output.utf8))
         #expect(reloaded == trained)
+    }
+
+    @Test("--weight-precision float16 stores CLIP's converted weights at fp16, leaves its embeddings fp32, and is refused without CLIP")
+    func float16Storage() throws {
+        let dataset = try MSRVTTFixture.shared()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fp16-run-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let train = zoo("train", "clip4clip-meanp", "--backbone", "clip-tiny", "--backbone-weights", tinyCLIP,
+                        "--data", "msrvtt:\(dataset.directory.path)", "--frames", "4", "--batch-size", "3", "--steps", "2",
+                        "--weight-precision", "float16", "--out", out.path, "--json")
+        #expect(train.status == 0, "\(train.errors)")
+        let checkpoint = try SafetensorsFile(contentsOf: out.appendingPathComponent("last.safetensors"))   // a training checkpoint: model/ keys
+        for key in ["clip.visual.conv1.weight", "clip.transformer.resblocks.0.attn.in_proj_weight", "clip.transformer.resblocks.1.mlp.c_fc.weight",
+                    "clip.text_projection", "clip.visual.proj"] {
+            #expect(try checkpoint.floats("model/" + key).allSatisfy { Float(Float16($0)) == $0 }, "\(key) is not at fp16 resolution")
+        }
+        #expect(try checkpoint.floats("model/clip.token_embedding.weight").contains { Float(Float16($0)) != $0 }, "embeddings stay fp32")
+        let refused = zoo("train", "mlp-student", "--weight-precision", "float16", "--steps", "1",
+                          "--out", out.appendingPathComponent("mlp").path)
+        #expect(refused.status == 1 && refused.errors.contains("float16 storage reproduces"), "\(refused.errors)")
     }
 
     @Test("a head over a model that is not a contrastive backbone is refused with the fix")

@@ -46,6 +46,28 @@ public final class CLIPModel: Module, ContrastiveModel, ReportsEffectiveSettings
         }
         return settings
     }
+    /// What clip/model.py `convert_weights` turns to fp16: every Conv and Linear weight and bias,
+    /// the attention's packed `in_proj_weight`/`in_proj_bias` (its `out_proj` is a Linear),
+    /// `text_projection` and `visual.proj`. Embeddings, layer norms and the logit scale stay fp32.
+    public var halfPrecisionParameterKeys: Set<String>? {
+        var keys: Set<String> = ["text_projection", "visual.proj"]
+        for (key, module) in namedModules() {
+            let prefix = key.isEmpty ? "" : key + "."
+            switch module {
+            case let linear as Linear:
+                keys.insert(prefix + "weight")
+                if linear.bias != nil { keys.insert(prefix + "bias") }
+            case let convolution as Conv2d:
+                keys.insert(prefix + "weight")
+                if convolution.bias != nil { keys.insert(prefix + "bias") }
+            case is MultiheadAttention:
+                keys.formUnion([prefix + "in_proj_weight", prefix + "in_proj_bias"])
+            default:
+                continue
+            }
+        }
+        return keys.intersection(Set(namedParameters().map(\.key)))
+    }
     public var embeddingWidth: Int { configuration.embedDim }
     public var contextLength: Int { configuration.contextLength }
     public var imageSize: Int { configuration.imageSize }

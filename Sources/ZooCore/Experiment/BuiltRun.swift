@@ -239,6 +239,13 @@ public struct BuiltRun {
                               taskWeight: experiment.taskWeight, recipe: recipe, seed: experiment.seed,
                               data: try data.trainBatcher(contextLength: recipe.contextLength))
         trainer.parameterRules = parameterRules
+        if recipe.weightPrecision == .float16 {
+            guard let composed, let keys = composed.backbone.halfPrecisionParameterKeys else {
+                throw ExperimentError.badValue(field: "the weight precision", value: "float16",
+                                               expected: "float32 for \(name): float16 storage reproduces the official fp16 training of a CLIP backbone under a similarity head")
+            }
+            trainer.halfPrecision = HalfPrecisionStorage(keys: Set(keys.map { composed.backbonePrefix + $0 }))
+        }
         return trainer
     }
 

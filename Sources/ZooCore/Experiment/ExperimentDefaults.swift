@@ -109,7 +109,8 @@ extension Experiment {
 
     /// The run options a recipe entry (its `flags`) or a comparison spec may set for itself:
     /// `lr`, `optimizer`, `epochs`, `steps`, `batch-size`, `gradient-accumulation`, `backbone-lr-multiplier`, `data`.
-    public static let recipeFlags = ["lr", "optimizer", "epochs", "steps", "batch-size", "gradient-accumulation", "backbone-lr-multiplier", "data"]
+    public static let recipeFlags = ["lr", "optimizer", "epochs", "steps", "batch-size", "gradient-accumulation", "weight-precision",
+                                     "backbone-lr-multiplier", "data"]
 
     /// Sets one run option by its flag name (`recipeFlags`); `source` names it in errors.
     public mutating func apply(flag: String, value: String, source: String) throws {
@@ -129,6 +130,12 @@ extension Experiment {
         case "epochs": recipe.epochs = try positiveInt(); recipe.steps = nil
         case "steps": recipe.steps = try positiveInt()
         case "batch-size": recipe.batchSize = try positiveInt()
+        case "weight-precision":
+            switch value.lowercased() {
+            case "float32", "fp32": recipe.weightPrecision = nil
+            case "float16", "fp16": recipe.weightPrecision = .float16
+            default: throw ExperimentError.badValue(field: source, value: "\"\(value)\"", expected: "float32 or float16")
+            }
         case "gradient-accumulation":
             let steps = try positiveInt()
             recipe.gradientAccumulation = steps == 1 ? nil : steps   // 1 is the default: the same experiment

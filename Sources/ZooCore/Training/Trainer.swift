@@ -81,6 +81,9 @@ public final class Trainer {
     public var outputDirectory: URL?
     /// Stop (with a checkpoint) after this many steps of the planned total: an interruption.
     public var stopAfter: Int?
+    /// Parameters kept at fp16 resolution after every update (the recipe's `weightPrecision`
+    /// float16 over a CLIP backbone; `BuiltRun` fills it); nil keeps everything fp32.
+    public var halfPrecision: HalfPrecisionStorage?
     /// Asked after every step; `true` stops the run there with a checkpoint and throws
     /// `TrainingError.interrupted` (Ctrl-C: `InterruptRequest.isRequested`).
     public var shouldStop: (() -> Bool)?
@@ -124,6 +127,9 @@ public final class Trainer {
         let optimizer = recipe.makeOptimizer(for: [("", model)] + losses.map { ("loss.\($0.name).", $0.loss) },
                                              rules: parameterRules ?? recipe.parameterRules)
         let lossModules = losses.map { ($0.name, $0.loss as Module) }
+        if let halfPrecision {   // convert_weights: every converted weight, trained or frozen, starts at fp16
+            for (key, tensor) in model.namedParameters() where halfPrecision.keys.contains(key) { HalfPrecisionStorage.round(tensor) }
+        }
         teachers.forEach { $0.eval() }
         var state = TrainerState(model: modelName, step: 0, totalSteps: total, epoch: 0, batchInEpoch: 0,
                                  randomState: RandomGenerator(seed: seed ^ 0xD1B5_4A32_D192_ED03).stateStrings,
@@ -194,6 +200,7 @@ public final class Trainer {
             let scheduled = recipe.schedule.multiplier(step: state.step, totalSteps: total)
             recipe.gradientClipping.apply(to: optimizer.parameters)
             noGrad { optimizer.step(scheduleMultiplier: scheduled) }
+            halfPrecision?.apply(to: optimizer.parameters, optimizerState: optimizer.state())
             model.didUpdateParameters()
 
             state.step += 1

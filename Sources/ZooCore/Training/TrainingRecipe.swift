@@ -35,6 +35,16 @@ public struct TrainingRecipe: Codable, Sendable, Hashable {
     /// Captions are tokenized to this many ids (CLIP4Clip: 32; CLIP: 77), at most the text
     /// encoder's context.
     public var contextLength: Int = 32
+    /// How a CLIP backbone's weights are stored while a head trains: nil (fp32), or `.float16`,
+    /// the official CLIP4Clip/X-CLIP/TeachCLIP behaviour (`convert_weights`; `HalfPrecisionStorage`).
+    public var weightPrecision: WeightPrecision? = nil
+
+    /// Storage precision of the backbone's converted weights and their optimizer moments.
+    public enum WeightPrecision: String, Codable, Sendable, CaseIterable {
+        /// fp16 storage, fp32 arithmetic.
+        case float16
+    }
+
     /// CLIP4Clip's `--gradient_accumulation_steps`: each optimizer step backpropagates this many
     /// micro-batches of `batchSize / gradientAccumulation` (rounded down, as there). nil: 1.
     public var gradientAccumulation: Int? = nil
