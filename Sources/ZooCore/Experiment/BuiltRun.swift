@@ -82,6 +82,11 @@ public struct BuiltRun {
             try Self.check(student: (experiment.student.name, model), teachers: teachers, losses: losses, taskWeight: experiment.taskWeight)
         }
 
+        // fp16 storage starts where the official scripts convert the weights: before any video is
+        // encoded (the frozen image encoder's cached features come from the converted weights).
+        if forTraining, let keys = try Self.halfPrecisionKeys(recipe: recipe, composed: student.composed, name: experiment.student.name) {
+            for (key, tensor) in model.namedParameters() where keys.contains(key) { HalfPrecisionStorage.round(tensor) }
+        }
         let imageSize = model.frameSize ?? 32
         var loaded = try spec.loadRun(family: model.family, model: experiment.student.name, imageSize: imageSize,
                                       frames: experiment.data.frames, paths: experiment.data.paths)
@@ -239,12 +244,8 @@ public struct BuiltRun {
                               taskWeight: experiment.taskWeight, recipe: recipe, seed: experiment.seed,
                               data: try data.trainBatcher(contextLength: recipe.contextLength))
         trainer.parameterRules = parameterRules
-        if recipe.weightPrecision == .float16 {
-            guard let composed, let keys = composed.backbone.halfPrecisionParameterKeys else {
-                throw ExperimentError.badValue(field: "the weight precision", value: "float16",
-                                               expected: "float32 for \(name): float16 storage reproduces the official fp16 training of a CLIP backbone under a similarity head")
-            }
-            trainer.halfPrecision = HalfPrecisionStorage(keys: Set(keys.map { composed.backbonePrefix + $0 }))
+        if let keys = try Self.halfPrecisionKeys(recipe: recipe, composed: composed, name: name) {
+            trainer.halfPrecision = HalfPrecisionStorage(keys: keys)
         }
         return trainer
     }
@@ -253,6 +254,19 @@ public struct BuiltRun {
     /// the dataset has none).
     public func evaluate(validation: Bool = false) throws -> (RunEvaluation, split: String) {
         try data.evaluate(model, name: name, validation: validation, contextLength: recipe.contextLength)
+    }
+}
+
+extension BuiltRun {
+    /// The model keys a float16 recipe stores at fp16 (the CLIP backbone's converted weights under
+    /// its prefix), nil for float32; an error for a model without such a backbone.
+    static func halfPrecisionKeys(recipe: TrainingRecipe, composed: (any ComposedHeadModel)?, name: String) throws -> Set<String>? {
+        guard recipe.weightPrecision == .float16 else { return nil }
+        guard let composed, let keys = composed.backbone.halfPrecisionParameterKeys else {
+            throw ExperimentError.badValue(field: "the weight precision", value: "float16",
+                                           expected: "float32 for \(name): float16 storage reproduces the official fp16 training of a CLIP backbone under a similarity head")
+        }
+        return Set(keys.map { composed.backbonePrefix + $0 })
     }
 }
 
