@@ -11,7 +11,7 @@ enum ExperimentFlags {
         .value("epochs", valueName: "N", help: "Epochs over the training set (default: the entry's recipe, else 5)"),
         .value("steps", valueName: "N", help: "Optimizer steps instead of epochs"),
         .value("batch-size", valueName: "N", help: "Examples per step (default: the entry's recipe, else 32)"),
-        .value("weight-precision", valueName: "P", help: "float32 (default), or float16: a head's CLIP backbone stored at fp16 as the official scripts train it"),
+        .value("weight-precision", valueName: "P", help: "float32 (default), or float16: a head's backbone weights stored at fp16, as the official scripts train them"),
         .value("gradient-accumulation", valueName: "N", help: "Split each step's batch into N micro-batches and sum their gradients, as the official --gradient_accumulation_steps (default 1)"),
         .value("lr", valueName: "X", help: "Base learning rate (default: the entry's recipe, else 1e-4)"),
         .value("optimizer", valueName: "NAME", help: "bertAdam, adamW, adam or sgd (default: the entry's recipe, else bertAdam)"),

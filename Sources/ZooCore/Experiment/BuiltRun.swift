@@ -264,7 +264,7 @@ extension BuiltRun {
         guard recipe.weightPrecision == .float16 else { return nil }
         guard let composed, let keys = composed.backbone.halfPrecisionParameterKeys else {
             throw ExperimentError.badValue(field: "the weight precision", value: "float16",
-                                           expected: "float32 for \(name): float16 storage reproduces the official fp16 training of a CLIP backbone under a similarity head")
+                                           expected: "float32 for \(name): float16 storage reproduces the official fp16 training of a head's contrastive backbone, and \(name) has none that converts")
         }
         return Set(keys.map { composed.backbonePrefix + $0 })
     }
