@@ -7,6 +7,7 @@ import Testing
 import ZooCatalog
 import ZooCore
 import ZooNN
+import ZooTestSupport
 
 private let catalogRegistry = try! ZooCatalog.registry()
 
@@ -38,6 +39,24 @@ struct FreezeLayersTests {
         }
         // The head's own parameters always train.
         #expect(model.namedParameters().map(\.key).filter { !$0.hasPrefix("clip.") }.allSatisfy(trained.contains))
+    }
+
+    @Test("for -1, 0 and 3 the trainable set equals the fixture made from OpenAI's CLIP class and the official loop",
+          arguments: [-1, 0, 3])
+    func matchesThePyTorchFixture(freezeLayers: Int) throws {
+        // Tests/Fixtures/clip/freeze-layers.json, by scripts/make-freeze-fixture.py (2 blocks per tower, as clip-tiny).
+        let url = fixturesDirectory.appendingPathComponent("clip/freeze-layers.json")
+        let fixture = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let all = Set(try #require(fixture["all_parameters"] as? [String]))
+        let expected = Set(try #require((fixture["trainable"] as? [String: [String]])?["\(freezeLayers)"]))
+        let overrides = try ConfigOverrides(arguments: ["freezeLayers=\(freezeLayers)"]).overrides()
+        let (model, _) = try catalogRegistry.composedModel(head: "clip4clip-meanp", backbone: "clip-tiny", headOverrides: overrides)
+        let rules = try catalogRegistry.parameterRules(for: "clip4clip-meanp", config: try catalogRegistry.config(for: "clip4clip-meanp", overrides: overrides))
+        let clipKeys = Set(model.namedParameters().map(\.key).filter { $0.hasPrefix("clip.") }.map { String($0.dropFirst("clip.".count)) })
+        #expect(clipKeys == all, "the zoo's CLIP names differ from OpenAI's: \(clipKeys.symmetricDifference(all).sorted())")
+        let trained = Set(model.optimizedParameters(weightDecay: 0, rules: rules).map(\.key).filter { $0.hasPrefix("clip.") }
+            .map { String($0.dropFirst("clip.".count)) })
+        #expect(trained == expected, "\(trained.symmetricDifference(expected).sorted())")
     }
 
     @Test("the default, 0, freezes CLIP's embeddings and patch stem and nothing else")

@@ -1,5 +1,8 @@
 // The generic training loop: student forward, optional frozen teacher, task loss plus weighted
 // distillation losses, backward, optimizer step, log, evaluate, checkpoint — resumable exactly.
+// Gradient accumulation follows CLIP4Clip's train_epoch (loss / N per micro-batch, one step per N).
+// Deviation: an epoch whose micro-batches do not divide by N drops its last incomplete group,
+// where the official loop leaves those gradients to be added into the next epoch's first step.
 import Foundation
 import ZooNN
 import ZooTensor
