@@ -25,11 +25,11 @@ public struct HalfPrecisionStorage: Sendable {
     /// Rounds the weights in `keys` among `parameters`, and every optimizer slot of theirs
     /// (`KEY.next_m`, `KEY.next_v`, … in `optimizerState`).
     public func apply(to parameters: [OptimizedParameter], optimizerState: [String: Tensor]) {
-        for parameter in parameters where keys.contains(parameter.key) {
-            Self.round(parameter.tensor)
-            for (name, slot) in optimizerState where name.hasPrefix(parameter.key + ".") && !name.dropFirst(parameter.key.count + 1).contains(".") {
-                Self.round(slot)
-            }
+        for parameter in parameters where keys.contains(parameter.key) { Self.round(parameter.tensor) }
+        // A slot is "KEY.NAME" with a dot-free NAME, so its parameter is everything before the last dot.
+        for (name, slot) in optimizerState {
+            guard let dot = name.lastIndex(of: "."), keys.contains(String(name[..<dot])) else { continue }
+            Self.round(slot)
         }
     }
 }

@@ -7,7 +7,8 @@
 // Deviations: none in the forward pass; dropout is off, as in the official eval. The official
 // code initialises blocks and positions from CLIP's text encoder; this does the same, but only
 // when CLIP's text width equals the embedding width (true of every OpenAI CLIP; not of clip-tiny,
-// whose text is 64 wide and embeddings 32): then it keeps ZooNN's initialisers and says so.
+// whose text is 64 wide and embeddings 32): then it keeps the official `init_weights` draw
+// (OfficialInitialization) and says so.
 import ZooCore
 import ZooNN
 import ZooTensor
@@ -38,27 +39,8 @@ public final class SequentialFrameTransformer: Module {
     /// backbone's text encoder. Returns the keys set, or why nothing was copied (a text width other
     /// than the embedding width, as in clip-tiny).
     public func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped> {
-        guard let textPositions = backboneState["positional_embedding"] else {
-            return .failure(HeadInitializationSkipped("the backbone has no text `positional_embedding`"))
-        }
-        guard textPositions.shape == positions.shape else {
-            return .failure(HeadInitializationSkipped(
-                "CLIP's text positions are \(textPositions.shape) but the temporal transformer's are \(positions.shape) (text width ≠ embedding width); kept fresh initialisation"))
-        }
-        var copied: [String: Tensor] = ["frame_position_embeddings.weight": textPositions]
-        for (key, tensor, _) in transformer.namedTensors() {
-            guard let source = backboneState["transformer." + key] else {
-                return .failure(HeadInitializationSkipped("the backbone's text encoder has no `transformer.\(key)`"))
-            }
-            guard source.shape == tensor.shape else {
-                return .failure(HeadInitializationSkipped("`transformerClip.\(key)` is \(tensor.shape) here but \(source.shape) in the backbone"))
-            }
-            copied["transformerClip." + key] = source
-        }
-        do { try load(state: copied, source: "the backbone's text encoder") } catch {
-            return .failure(HeadInitializationSkipped("\(error)"))
-        }
-        return .success(copied.keys.sorted())
+        copyCLIPTextEncoder(from: backboneState, positions: positions, positionsKey: "frame_position_embeddings.weight",
+                            transformer: transformer, transformerKey: "transformerClip", what: "temporal transformer")
     }
 }
 

@@ -40,27 +40,8 @@ public final class CrossEncoder: Module {
     /// set (without the `cross.` prefix), or why nothing was copied (a text width other than the
     /// embedding width, as in clip-tiny; then the official init_weights draw stays).
     public func initialize(fromBackbone backboneState: [String: Tensor]) -> Result<[String], HeadInitializationSkipped> {
-        guard let textPositions = backboneState["positional_embedding"] else {
-            return .failure(HeadInitializationSkipped("the backbone has no text `positional_embedding`"))
-        }
-        guard textPositions.shape == positions.shape else {
-            return .failure(HeadInitializationSkipped(
-                "CLIP's text positions are \(textPositions.shape) but the cross encoder's are \(positions.shape) (text width ≠ embedding width); kept the official fresh initialisation"))
-        }
-        var copied: [String: Tensor] = ["embeddings.position_embeddings.weight": textPositions]
-        for (key, tensor, _) in transformer.namedTensors() {
-            guard let source = backboneState["transformer." + key] else {
-                return .failure(HeadInitializationSkipped("the backbone's text encoder has no `transformer.\(key)`"))
-            }
-            guard source.shape == tensor.shape else {
-                return .failure(HeadInitializationSkipped("`cross.transformer.\(key)` is \(tensor.shape) here but \(source.shape) in the backbone"))
-            }
-            copied["transformer." + key] = source
-        }
-        do { try load(state: copied, strict: false, source: "the backbone's text encoder") } catch {
-            return .failure(HeadInitializationSkipped("\(error)"))
-        }
-        return .success(copied.keys.sorted())
+        copyCLIPTextEncoder(from: backboneState, positions: positions, positionsKey: "embeddings.position_embeddings.weight",
+                            transformer: transformer, transformerKey: "transformer", what: "cross encoder")
     }
 
     /// tokens: `[N, L, D]` (text row first, then frames); mask `[N, L]`. Returns `[N, D]`:
