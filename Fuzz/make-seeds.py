@@ -155,6 +155,18 @@ def main():
     write("msrvtt-json", "wrong-type.json", '{"sentences": [{"caption": 3, "video_id": "video0"}]}')
     write("msrvtt-json", "empty.json", '{"sentences": []}')
 
+    # pickle: MSVD's raw-captions.pkl ({video_id: [[token, ...], ...]}) at protocols 2 to 5, a
+    # Python 2 style one (str as SHORT_BINSTRING), and near-misses the reader must refuse.
+    import pickle
+    captions = {"-4wsuPCjDBc_5_15": [["a", "squirrel", "is", "eating"], ["a", "squirrel", "eats"]],
+                "zv2RIbUsnSw_159_165": [["a", "man", "plays", "a", "guitar"]]}
+    for protocol in (2, 3, 4, 5):
+        write("pickle", "captions-p%d.pkl" % protocol, pickle.dumps(captions, protocol=protocol))
+    write("pickle", "python2-str.pkl", b"\x80\x02}q\x00(U\x03vid]q\x01(](U\x01aU\x03dogeeu.")
+    write("pickle", "shared-references.pkl", pickle.dumps([captions, captions, (1, -70000, 2 ** 40, None, True)], protocol=4))
+    # Never loaded: GLOBAL + REDUCE, as `pickle.dumps` writes for an object whose __reduce__ is os.system.
+    write("pickle", "global-reduce.pkl", b"\x80\x02cposix\nsystem\nq\x00X\n\x00\x00\x00echo pwnedq\x01\x85q\x02Rq\x03.")
+
 
 RECORDED_EXPERIMENT = """{"backbone": {"name": "clip-tiny", "settings": {}}, "data": {"dataset": "synthvtt",
  "freezeImageEncoder": true, "paths": {}}, "losses": [], "recipe": {"backboneLearningRateMultiplier": 0.1,

@@ -3,20 +3,21 @@
 // grow other actions (stats, export) without another top-level command.
 import Foundation
 import ZooCommandLine
+import ZooCore
 import ZooData
 import ZooManifest
 
 /// `zoo data preview DATASET [--out FILE] [--videos N] [--seed S] [--split NAME] [--pairs] ...`
 public struct DataPreviewCommand: Command {
     /// Actions `zoo data` knows.
-    static let actions = ["preview"]
+    static let actions = ["preview", "check"]
     /// Datasets that can be previewed.
     static let datasets = ["synthvtt", "synthfine"]
 
     public init() {}
 
     public var name: String { "data" }
-    public var summary: String { "Preview a dataset: a contact sheet of videos and captions" }
+    public var summary: String { "Check a dataset folder, or preview one: a contact sheet of videos and captions" }
 
     public var arguments: ArgumentSpec {
         ArgumentSpec(
@@ -29,10 +30,14 @@ public struct DataPreviewCommand: Command {
                 .value("size", valueName: "PIXELS", help: "Frame side in pixels (default 32)"),
                 .value("scale", valueName: "K", help: "Enlarge each frame K times, nearest neighbour (default 3)"),
                 .flag("pairs", help: "Show temporal hard-negative pairs, each video next to its twin (val, test)"),
-            ],
+                .flag("json", help: "check: print the report as JSON, with each split's (video, caption) pairs in order"),
+                .value("words", valueName: "N", help: "check: the context length captions are measured against (default: the dataset's)"),
+                .value("max-missing", valueName: "P", help: "check: the share of missing or broken videos a run tolerates (default 1%)"),
+                .flag("no-decode", help: "check: do not decode the videos (faster; no undecodable files or frame counts)"),
+            ] + ExperimentFlags.dataPaths,
             positionals: [
-                PositionalSpec("ACTION", help: "What to do: preview"),
-                PositionalSpec("DATASET", help: "Which dataset: synthvtt or synthfine"),
+                PositionalSpec("ACTION", help: "What to do: check or preview"),
+                PositionalSpec("DATASET", help: "check: msrvtt:DIR, msvd:DIR, lsmdc:DIR, didemo:DIR, activitynet:DIR or list:FILE; preview: synthvtt or synthfine"),
             ])
     }
 
@@ -42,7 +47,14 @@ public struct DataPreviewCommand: Command {
         its frames left to right. A .png sheet writes captions in a built-in 5x7 font; a .svg
         sheet embeds the frames as PNG images and the captions as text.
 
+        `zoo data check` reads a dataset folder as training and evaluation will: every split (or
+        --split S), its videos and captions, missing and undecodable videos, caption lengths
+        against the context length and frames per video. It exits 1 when a split has more
+        missing or broken videos than --max-missing allows.
+
         Examples:
+          zoo data check msvd:/data/msvd
+          zoo data check msrvtt:/data/msrvtt --split test-full --json > pairs.json
           zoo data preview synthvtt
           zoo data preview synthvtt --split train --videos 4 --out train.svg
           zoo data preview synthvtt --pairs --videos 8 --seed 7 --out pairs.png
@@ -55,7 +67,12 @@ public struct DataPreviewCommand: Command {
         guard Self.actions.contains(action) else {
             throw UsageError("unknown action \"\(action)\" for `zoo data`." + Suggestions.didYouMeanNearest(action, in: Self.actions))
         }
+        if action == "check" { return try DataCheck.run(arguments, console: console) }
         let dataset = arguments.positionals[1].lowercased()
+        if let stray = ["json", "words", "max-missing", "no-decode"].first(where: { arguments.givenOptions.contains($0) })
+            ?? DataPathOption.all.map(\.name).first(where: { arguments.givenOptions.contains($0) }) {
+            throw UsageError("--\(stray) applies to `zoo data check`, not `zoo data preview`")
+        }
         guard Self.datasets.contains(dataset) else {
             throw RuntimeError("unknown dataset \"\(arguments.positionals[1])\"; `zoo data preview` knows \(Self.datasets.joined(separator: ", "))."
                                + Suggestions.didYouMeanNearest(dataset, in: Self.datasets, limit: 1))

@@ -50,6 +50,10 @@ public struct EvalCommand: Command {
         var experiment = try Experiment(resolving: arguments.positionals[0], in: registry)
         try ExperimentFlags.apply(arguments, to: &experiment, registry: registry)
         let (evaluation, split) = try ExperimentRunner(registry: registry).evaluate(experiment, validation: validation)
+        if case let .retrieval(result) = evaluation, let skipped = result.skippedVideos {
+            console.writeError("zoo eval: left out \(skipped.count) video(s) of \(split):\n"
+                               + skipped.map { "  \($0.id) (\($0.path)): \($0.reason)\n" }.joined())
+        }
         if arguments.flag("json") {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -22,8 +22,14 @@ enum ExperimentFlags {
 
     /// Flags that choose the data.
     static let data: [OptionSpec] = [
-        .value("data", valueName: "D", help: "synthvtt (retrieval default), msrvtt:DIR, features:DIR, digits (classification default) or synthfine"),
-        .value("frames", valueName: "F", help: "Frames per video (default: the dataset's)"),
+        .value("data", valueName: "D", help: "synthvtt (retrieval default), msrvtt:DIR, msvd:DIR, lsmdc:DIR, didemo:DIR, activitynet:DIR, list:FILE, features:DIR, digits (classification default) or synthfine"),
+        .value("frames", valueName: "F", help: "Frames per video (default: the dataset's; 64 for didemo and activitynet, else 12)"),
+        .value("words", valueName: "N", help: "Caption tokens (default: the dataset's; 64 for didemo and activitynet, else 32)"),
+        .value("train-split", valueName: "NAME", help: "The split that trains (e.g. msrvtt's train-7k; default train)"),
+        .value("test-split", valueName: "NAME", help: "The split that reports (e.g. msrvtt's test-full or test-1k-a-all; default test, activitynet val)"),
+        .value("max-missing", valueName: "P", help: "Most videos of a split that may be missing or broken, e.g. 5% (default 1%)"),
+        .flag("dual-softmax", help: "Also report metrics with a dual softmax over the queries (DSL), next to the plain ones"),
+        .flag("inverted-softmax", help: "Also report metrics with an inverted softmax over the queries, next to the plain ones"),
     ]
 
     /// Flags that move one file of a dataset layout elsewhere.
@@ -61,6 +67,21 @@ enum ExperimentFlags {
             experiment.data.dataset = data
         }
         if let frames = arguments.value("frames") { experiment.data.frames = try positive(frames, "--frames") }
+        if let words = arguments.value("words") {
+            let value = try positive(words, "--words")
+            guard value >= 2 else { throw UsageError("--words must be at least 2 (start and end of text), got \(value)") }
+            experiment.data.words = value
+        }
+        if let split = arguments.value("train-split") { experiment.data.trainSplit = split }
+        if let split = arguments.value("test-split") { experiment.data.testSplit = split }
+        if let text = arguments.value("max-missing") {
+            guard let policy = MissingVideoPolicy(text: text) else {
+                throw UsageError("--max-missing must be a percentage (5%) or a fraction (0.05) between 0 and 100%, got \"\(text)\"")
+            }
+            experiment.data.maxMissing = policy.fraction
+        }
+        let normalizations = QueryNormalization.allCases.filter { arguments.flag($0.rawValue) }
+        if !normalizations.isEmpty { experiment.data.queryNormalizations = normalizations }
         for option in DataPathOption.all { if let path = arguments.value(option.name) { experiment.data.paths[option.name] = path } }
         if arguments.flag("freeze-visual") {
             guard isHead else { throw UsageError("--freeze-visual applies to a similarity head over a backbone (`zoo list --kind head`)") }

@@ -65,6 +65,10 @@ public struct RetrievalMetrics: Sendable, Equatable, Codable {
     /// score of every other captioned video (the official `tensor_video_to_text_sim`); with one
     /// caption per video that is the plain transposed ranking.
     /// - Throws: `EvaluationError.groundTruthOutOfRange` when a text's video is not a column.
+    public init(textToVideo: RankMetrics, videoToText: RankMetrics) {
+        (self.textToVideo, self.videoToText) = (textToVideo, videoToText)
+    }
+
     public init(scores: ScoreMatrix, videoOfText: [Int]) throws(EvaluationError) {
         let (texts, videos) = (scores.texts, scores.videos)
         guard videoOfText.count == texts else { throw .groundTruthCount(captions: videoOfText.count, texts: texts) }

@@ -49,8 +49,32 @@ public protocol RetrievalSource {
     var temporalPairs: [(Int, Int)] { get }
     /// The frames of video `index`, decoded and preprocessed.
     func video(_ index: Int) throws -> VideoFrames
+    /// Where videos whose file turns out broken are recorded and left out; nil (the default):
+    /// a video that cannot be read is an error.
+    var skippedVideos: SkippedVideos? { get }
 }
 
 extension RetrievalSource {
     public var temporalPairs: [(Int, Int)] { [] }
+    public var skippedVideos: SkippedVideos? { nil }
+
+    /// The frames of the videos at `indices` that decode, each with its position in `indices`.
+    ///
+    /// A source without `skippedVideos` returns every video or throws. One with it leaves out a
+    /// video whose file is broken (damaged, cut short, no video stream, too slow to decode),
+    /// records it once, and never decodes it again; a missing ffmpeg is still an error.
+    /// - Throws: the video's error, or `DatasetError.tooManyMissing` past `--max-missing`.
+    public func decodableVideos(_ indices: [Int]) throws -> [(position: Int, frames: VideoFrames)] {
+        guard let skipped = skippedVideos else { return try indices.enumerated().map { ($0.offset, try video($0.element)) } }
+        var result: [(position: Int, frames: VideoFrames)] = []
+        for (position, index) in indices.enumerated() where !skipped.isBroken(index) {
+            do {
+                result.append((position, try video(index)))
+            } catch let error as VideoError {
+                guard let (id, path) = error.brokenFile else { throw error }
+                try skipped.recordBroken(index: index, id: id, path: path, reason: error.description)
+            }
+        }
+        return result
+    }
 }

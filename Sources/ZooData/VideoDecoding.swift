@@ -54,9 +54,9 @@ public struct VideoDecoder: Sendable {
     /// - Returns: `VideoFrames` of kind `.pixels`, values `[F, 3, S, S]`, `validFrames = min(n, F)`.
     /// - Throws: `VideoError` naming the video and file: `.fileNotFound`, `.ffmpegNotInstalled`,
     ///   `.undecodable`, `.noFrames`, `.timedOut`, `.malformedOutput`.
-    public func frames(of url: URL, videoID: String? = nil) throws(VideoError) -> VideoFrames {
+    public func frames(of url: URL, videoID: String? = nil, lastSecond: Int? = nil) throws(VideoError) -> VideoFrames {
         var crops: [RGBImage] = []
-        try forEachSampledFrame(of: url, videoID: videoID) { _, frame in
+        try forEachSampledFrame(of: url, videoID: videoID, lastSecond: lastSecond) { _, frame in
             crops.append(preprocessing.resizedAndCropped(frame))
         }
         let chosen = VideoSampling.frameIndices(count: crops.count, maxFrames: framesPerVideo)
@@ -82,10 +82,13 @@ public struct VideoDecoder: Sendable {
     /// Decodes the video at `url` and calls `body` with every 1-frame-per-second frame (index from
     /// 0, full-size 8-bit RGB) as ffmpeg delivers it, before any F-frame sampling or preprocessing.
     ///
+    /// - Parameter lastSecond: when set, only seconds 0…lastSecond are read (the first
+    ///   lastSecond + 1 sampled frames), as CLIP4Clip's reader does for a `start_time`/`end_time`
+    ///   span starting at 0 (DiDeMo, ActivityNet); ffmpeg stops decoding there.
     /// - Returns: the number of frames n (at least 1).
     /// - Throws: `VideoError` as `frames(of:videoID:)`; `.noFrames` when n would be 0.
     @discardableResult
-    public func forEachSampledFrame(of url: URL, videoID: String? = nil,
+    public func forEachSampledFrame(of url: URL, videoID: String? = nil, lastSecond: Int? = nil,
                                     _ body: (_ index: Int, _ frame: RGBImage) -> Void) throws(VideoError) -> Int {
         let path = url.standardizedFileURL.path
         let id = videoID ?? url.deletingPathExtension().lastPathComponent
@@ -103,8 +106,9 @@ public struct VideoDecoder: Sendable {
             count = try ffmpeg.withLiteralInputPath(path) { (input) throws(FFmpegError) -> Int in
                 let filter = try samplingFilter(input: input, path: path)
                 let arguments = ["-nostdin", "-hide_banner", "-v", "error", "-i", input, "-map", "0:v:0",
-                                 "-vf", filter, "-vsync", "passthrough", "-sws_flags", "bicubic",
-                                 "-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "-"]
+                                 "-vf", filter, "-vsync", "passthrough", "-sws_flags", "bicubic"]
+                    + (lastSecond.map { ["-frames:v", String(Swift.max($0, 0) + 1)] } ?? [])
+                    + ["-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "-"]
                 var count = 0
                 do throws(VideoStreamFailure) {
                     let message = try VideoFrameStream.run(ffmpeg, arguments: arguments, input: path) { frame in

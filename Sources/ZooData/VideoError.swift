@@ -46,6 +46,18 @@ public enum VideoError: Error, Equatable, Sendable, CustomStringConvertible, Loc
 
     public var errorDescription: String? { description }
 
+    /// The video id and file when the fault lies with that one file (it is gone, damaged, has no
+    /// frames or decodes too slowly), so a split may leave it out; nil when ffmpeg itself is
+    /// missing or misbehaving, which no other video would escape.
+    public var brokenFile: (id: String, path: String)? {
+        switch self {
+        case let .fileNotFound(id, path), let .undecodable(id, path, _), let .noFrames(id, path, _), let .timedOut(id, path, _):
+            return (id, path)
+        case .ffmpegNotInstalled, .malformedOutput:
+            return nil
+        }
+    }
+
     /// The video error for an ffmpeg or ffprobe failure on video `videoID` at `path`.
     init(_ error: FFmpegError, videoID: String, path: String) {
         switch error {

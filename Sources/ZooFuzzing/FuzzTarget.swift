@@ -61,6 +61,8 @@ public struct FuzzTarget: Sendable {
                    run: ParserEntryPoints.csv),
         FuzzTarget(name: "msrvtt-json", summary: "MSR-VTT's MSRVTT_data.json annotations",
                    run: ParserEntryPoints.msrvttJSON),
+        FuzzTarget(name: "pickle", summary: "a caption pickle (MSVD's raw-captions.pkl) through the restricted reader",
+                   run: ParserEntryPoints.pickle),
     ] + clipTargets
 
     /// CLIP's two readers, present whenever zoo.json builds CLIP (always, unless zoo.json is broken).

@@ -145,4 +145,14 @@ enum ParserEntryPoints {
         do { _ = try MSRVTTAnnotations.sentences(annotationJSON: Data(bytes), path: "MSRVTT_data.json") } catch { return .refused(error) }
         return .accepted
     }
+
+    /// A caption pickle (MSVD's raw-captions.pkl): the restricted reader never runs code, and an
+    /// accepted pickle's plain value survives the caption-table reading without a crash.
+    @Sendable static func pickle(_ bytes: [UInt8]) -> FuzzOutcome {
+        let value: PickleValue
+        do { value = try PickleReader.value(from: bytes, source: "fuzz.pkl") } catch { return .refused(error) }
+        require(!value.description.isEmpty, "an accepted pickle has no description")
+        do { _ = try MSVDAnnotations.captionTable(Data(bytes), path: "fuzz.pkl") } catch { return .refused(error) }
+        return .accepted
+    }
 }

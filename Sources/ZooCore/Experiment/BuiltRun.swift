@@ -43,6 +43,8 @@ public struct BuiltRun {
         let spec = try DataSpec(experiment.data.dataset)
         try Self.checkRunSettings(experiment, spec: spec, registry: registry)
         var recipe = experiment.recipe
+        // Caption tokens: --words, else the dataset's (DiDeMo and ActivityNet: 64), else the recipe's.
+        if let words = experiment.data.words ?? spec.defaultWords { recipe.contextLength = words }
         let student = try Self.buildStudent(experiment, entry: entry, spec: spec, registry: registry, contextLength: recipe.contextLength)
         let model = student.model
         self.model = model
@@ -89,7 +91,7 @@ public struct BuiltRun {
         }
         let imageSize = model.frameSize ?? 32
         var loaded = try spec.loadRun(family: model.family, model: experiment.student.name, imageSize: imageSize,
-                                      frames: experiment.data.frames, paths: experiment.data.paths)
+                                      options: experiment.data)
         try Self.checkFeatureWidth(of: loaded, model: model, name: experiment.student.name)
         if experiment.data.freezeImageEncoder {
             guard let composed = student.composed, case let .retrieval(splits, tokenizer) = loaded else {
@@ -101,8 +103,9 @@ public struct BuiltRun {
                 try EncodedVideoSource(base: source, encoder: composed.backbone)
             }
             // A training split that failed to open stays failed; evaluation does not need it.
-            let cached = DataSplits(train: splits.train.flatMap { source in Result { try encoded(source) } },
+            var cached = DataSplits(train: splits.train.flatMap { source in Result { try encoded(source) } },
                                     validation: try splits.validation.map(encoded), test: try encoded(splits.test))
+            cached.skippedVideoLogs = splits.skippedVideoLogs
             loaded = .retrieval(cached, tokenizer)
             notes.append(String(format: "froze the image encoder (%d tensors, %@); every video encoded once by it in %.1f s",
                                 frozen.count, frozen.pattern, Date().timeIntervalSince(started)))
@@ -253,7 +256,8 @@ public struct BuiltRun {
     /// The model's metrics on the test split, or on the validation split (the test split when
     /// the dataset has none).
     public func evaluate(validation: Bool = false) throws -> (RunEvaluation, split: String) {
-        try data.evaluate(model, name: name, validation: validation, contextLength: recipe.contextLength)
+        try data.evaluate(model, name: name, validation: validation, contextLength: recipe.contextLength,
+                          normalizations: experiment.data.queryNormalizations ?? [])
     }
 }
 

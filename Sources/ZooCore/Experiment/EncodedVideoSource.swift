@@ -15,16 +15,22 @@ public struct EncodedVideoSource: RetrievalSource {
     private let features: [Tensor]
     private let validFrames: [Int]
 
-    /// Encodes every video of `base` with `encoder` in eval mode without gradients, `batchSize` at a time.
-    public init(base: any RetrievalSource, encoder: any VideoEncoder, batchSize: Int = 32) throws {
-        self.base = base
-        var features: [Tensor] = [], valid: [Int] = []
+    /// Encodes every video of `base` with `encoder` in eval mode without gradients, `batchSize` at
+    /// a time. A video whose file does not decode (when `base` tolerates those) is left out with
+    /// its captions: `base` is then the subset of videos that decoded.
+    public init(base whole: any RetrievalSource, encoder: any VideoEncoder, batchSize: Int = 32) throws {
+        var features: [Tensor] = [], valid: [Int] = [], kept: [Int] = []
+        let base = whole
         features.reserveCapacity(base.videoCount)
         encoder.eval()
         defer { encoder.train() }
         try noGrad {
             for start in stride(from: 0, to: base.videoCount, by: batchSize) {
-                let items = try (start..<Swift.min(start + batchSize, base.videoCount)).map { try base.video($0) }
+                let indices = Array(start..<Swift.min(start + batchSize, base.videoCount))
+                let decoded = try base.decodableVideos(indices)
+                kept += decoded.map { indices[$0.position] }
+                let items = decoded.map(\.frames)
+                guard !items.isEmpty else { continue }
                 if let item = items.first, item.kind == .features {
                     features += items.map(\.values)          // already features: nothing to encode
                 } else {
@@ -38,6 +44,7 @@ public struct EncodedVideoSource: RetrievalSource {
             }
         }
         (self.features, self.validFrames) = (features, valid)
+        self.base = kept.count == whole.videoCount ? whole : RetrievalSubset(base: whole, keeping: kept)
     }
 
     public var name: String { base.name }

@@ -55,12 +55,30 @@ public struct DataOptions: Codable, Hashable, Sendable {
     public var freezeImageEncoder: Bool
     /// Files of the layout kept elsewhere, by `DataPathOption` name (`msrvtt-videos` → DIR).
     public var paths: [String: String]
+    /// Caption tokens (CLIP4Clip's `max_words`); nil: the dataset's default (64 for DiDeMo and
+    /// ActivityNet), else the recipe's context length.
+    public var words: Int?
+    /// The split that trains (`train-7k` of MSR-VTT, a list's own split name); nil: the dataset's `train`.
+    public var trainSplit: String?
+    /// The split every reported number comes from (`test-full`, `val`, …); nil: the dataset's test split.
+    public var testSplit: String?
+    /// The largest fraction of a split's videos that may be missing or broken (`--max-missing`);
+    /// nil: 1%.
+    public var maxMissing: Double?
+    /// Query-normalised scorings reported next to the plain metrics (`--dual-softmax`,
+    /// `--inverted-softmax`); nil: none.
+    public var queryNormalizations: [QueryNormalization]?
 
-    public init(dataset: String, frames: Int? = nil, freezeImageEncoder: Bool = false, paths: [String: String] = [:]) {
+    public init(dataset: String, frames: Int? = nil, freezeImageEncoder: Bool = false, paths: [String: String] = [:],
+                words: Int? = nil, trainSplit: String? = nil, testSplit: String? = nil, maxMissing: Double? = nil) {
         self.dataset = dataset
         self.frames = frames
         self.freezeImageEncoder = freezeImageEncoder
         self.paths = paths
+        self.words = words
+        self.trainSplit = trainSplit
+        self.testSplit = testSplit
+        self.maxMissing = maxMissing
     }
 }
 

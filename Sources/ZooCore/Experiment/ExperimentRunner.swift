@@ -156,6 +156,11 @@ public struct ExperimentRunner {
             progress.note(line)
         }
         run.notes.forEach { progress.note($0) }
+        for log in run.data.skippedVideoLogs {
+            if !log.all.isEmpty { progress.note(log.summary) }
+            let split = log.split
+            log.onBroken = { entry in ProgressReporter.writeToStandardError("\nleft out video \(entry.id) of \(split): \(entry.reason)\n") }
+        }
         let taught = run.teachers.isEmpty ? "" : " taught by " + run.teachers.map(\.name).joined(separator: ", ")
         progress.note("training \(run.name) (\(Self.formatParameters(run.model.parameterCount)) parameters)\(taught) on "
                       + "\(trainer.data.name): \(trainer.plannedSteps) steps of \(run.recipe.batchSize)")
@@ -163,6 +168,7 @@ public struct ExperimentRunner {
         if hasCheckpoint { try experiment.jsonData().write(to: experimentURL, options: .atomic) }
         let peak = ProcessMemory.peakResidentMegabytes()
         let (test, split) = try run.evaluate()
+        try run.data.writeSkippedVideos(to: directory)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(test).write(to: directory.appendingPathComponent("metrics.json"), options: .atomic)

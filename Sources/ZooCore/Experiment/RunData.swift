@@ -74,16 +74,37 @@ public enum RunData {
 
     /// Evaluates `model` on the test split, or on the validation split (the test split when the
     /// dataset has none: digits and synthfine keep no validation split, as the papers report test).
-    public func evaluate(_ model: any ZooModel, name: String, validation: Bool, contextLength: Int) throws -> (RunEvaluation, split: String) {
+    public func evaluate(_ model: any ZooModel, name: String, validation: Bool, contextLength: Int,
+                         normalizations: [QueryNormalization] = []) throws -> (RunEvaluation, split: String) {
         switch self {
         case let .retrieval(splits, tokenizer):
             let source = validation ? (splits.validation ?? splits.test) : splits.test
-            let evaluator = RetrievalEvaluator(batcher: RetrievalBatcher(source: source, tokenizer: tokenizer, contextLength: contextLength))
+            var evaluator = RetrievalEvaluator(batcher: RetrievalBatcher(source: source, tokenizer: tokenizer, contextLength: contextLength))
+            evaluator.queryNormalizations = Set(normalizations)
             guard let retrieval = model.retrieval else { throw ExperimentError.notRetrieval(name) }
             return (.retrieval(try evaluator.evaluate(retrieval)), source.name)
         case let .classification(splits):
             return (.classification(try ClassificationEvaluator(source: splits.test).evaluate(model)), splits.test.name)
         }
+    }
+
+    /// The records of left-out videos (missing or broken files) of the splits that tolerate them.
+    public var skippedVideoLogs: [SkippedVideos] {
+        if case let .retrieval(splits, _) = self { return splits.skippedVideoLogs }
+        return []
+    }
+
+    /// Writes `skipped-videos.jsonl` (one line per left-out video, with its split) into
+    /// `directory` when any video was left out; removes a stale one otherwise.
+    public func writeSkippedVideos(to directory: URL) throws {
+        let url = directory.appendingPathComponent("skipped-videos.jsonl")
+        var text = ""
+        for log in skippedVideoLogs where !log.all.isEmpty { text += try log.jsonLines(includingSplit: true) }
+        if text.isEmpty {
+            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+            return
+        }
+        try Data(text.utf8).write(to: url, options: .atomic)
     }
 
     /// Whether the dataset keeps a validation split apart from its test split.
@@ -95,7 +116,8 @@ public enum RunData {
 
 extension DataSpec {
     /// The splits for a model of `family`, or an error when data and model disagree.
-    public func loadRun(family: Family, model: String, imageSize: Int, frames: Int?, paths: [String: String]) throws -> RunData {
+    public func loadRun(family: Family, model: String, imageSize: Int, options: DataOptions) throws -> RunData {
+        let (frames, paths) = (options.frames, options.paths)
         guard family == self.family else {
             throw ExperimentError.dataFamilyMismatch(dataset: "\(self)", dataFamily: self.family, model: model, modelFamily: family)
         }
@@ -108,7 +130,7 @@ extension DataSpec {
             let (train, test) = SynthFineSource.splits()
             return .classification(ClassificationSplits(train: train, test: test))
         default:
-            return .retrieval(try load(imageSize: imageSize, frames: frames, paths: paths), try CLIPTokenizer.shared())
+            return .retrieval(try load(imageSize: imageSize, options: options), try CLIPTokenizer.shared())
         }
     }
 }
@@ -118,8 +140,9 @@ extension DataSpec {
     var pathOptions: Set<String> {
         switch self {
         case .msrvtt: ["msrvtt-annotations", "msrvtt-train-csv", "msrvtt-test-csv", "msrvtt-videos"]
+        case .msvd, .lsmdc, .didemo, .activitynet: ["videos-folder"]
         case .features: ["features-file", "captions-file"]
-        case .synthvtt, .digits, .synthfine: []
+        case .list, .synthvtt, .digits, .synthfine: []
         }
     }
 
@@ -131,7 +154,7 @@ extension DataSpec {
                                            expected: "left out: \(self) holds images, not videos (frames apply to synthvtt, msrvtt:DIR and features:DIR)")
         }
         if let stray = paths.keys.sorted().first(where: { !pathOptions.contains($0) }) {
-            let owner = stray.hasPrefix("msrvtt-") ? "msrvtt:DIR" : "features:DIR"
+            let owner = stray.hasPrefix("msrvtt-") ? "msrvtt:DIR" : stray == "videos-folder" ? "msvd:, lsmdc:, didemo: and activitynet:DIR" : "features:DIR"
             throw ExperimentError.badValue(field: "--\(stray)", value: "\"\(paths[stray] ?? "")\"",
                                            expected: "left out: it moves a file of \(owner), but the data is \(self)")
         }

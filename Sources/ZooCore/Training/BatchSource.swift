@@ -55,23 +55,33 @@ public struct RetrievalBatcher: BatchSource {
         return try batch(captionIndices: Array(order[(index * batchSize)..<((index + 1) * batchSize)]))
     }
 
-    /// The batch of these captions with their videos.
+    /// The batch of these captions with their videos. When the split tolerates broken files
+    /// (`skippedVideos`), a pair whose video does not decode is dropped from the batch (and the
+    /// video recorded), never filled in.
     public func batch(captionIndices: [Int]) throws -> Batch {
-        let captions = captionIndices.map { source.captions[$0] }
+        let decoded = try source.decodableVideos(captionIndices.map { source.captions[$0].video })
+        guard !decoded.isEmpty else {
+            throw DatasetError.emptySplit(name: source.name, detail: "no video of a whole batch could be decoded")
+        }
+        let kept = decoded.count == captionIndices.count ? captionIndices : decoded.map { captionIndices[$0.position] }
+        let captions = kept.map { source.captions[$0] }
         let ids = try tokenizer.encode(captions.map(\.text), truncate: true, contextLength: contextLength)
-        let (frames, kind, mask) = try videos(captions.map(\.video))
+        let (frames, kind, mask) = Self.stacked(decoded.map(\.frames), framesPerVideo: source.framesPerVideo)
         return Batch(retrieval: RetrievalInputs(captionIDs: ids, video: kind == .pixels ? .pixels(frames) : .features(frames),
                                                 videoMask: mask, videoIndices: captions.map(\.video)),
-                     indices: captionIndices)
+                     indices: kept)
     }
 
     /// Videos stacked: frames `[B, F, ...]`, their kind, and the mask `[B, F]`.
     public func videos(_ indices: [Int]) throws -> (Tensor, VideoFrames.Kind, Tensor) {
-        let items = try indices.map { try source.video($0) }
-        let frames = source.framesPerVideo
-        var mask = [Float](repeating: 0, count: indices.count * frames)
+        Self.stacked(try indices.map { try source.video($0) }, framesPerVideo: source.framesPerVideo)
+    }
+
+    /// Decoded videos stacked: frames `[B, F, ...]`, their kind, and the mask `[B, F]`.
+    static func stacked(_ items: [VideoFrames], framesPerVideo frames: Int) -> (Tensor, VideoFrames.Kind, Tensor) {
+        var mask = [Float](repeating: 0, count: items.count * frames)
         for (row, item) in items.enumerated() { for f in 0..<item.validFrames { mask[row * frames + f] = 1 } }
-        return (Tensor.stack(items.map(\.values)), items.first?.kind ?? .pixels, Tensor(mask, shape: [indices.count, frames]))
+        return (Tensor.stack(items.map(\.values)), items.first?.kind ?? .pixels, Tensor(mask, shape: [items.count, frames]))
     }
 
     /// One memory row per video, each its own class.

@@ -12,9 +12,24 @@ public struct RetrievalEvaluation: Codable, Sendable, Equatable {
     /// How often a caption scores its own video above its order-swapped twin (percent).
     public var temporalPairAccuracy: Double?
     public var temporalPairs: Int
+    /// The same scores with a dual softmax over the queries (`--dual-softmax`), next to the plain
+    /// metrics, never instead of them; nil when not asked for.
+    public var dualSoftmax: RetrievalMetrics?
+    /// The same scores with an inverted softmax over the queries (`--inverted-softmax`).
+    public var invertedSoftmax: RetrievalMetrics?
+    /// Videos of the split left out of this evaluation (missing files, or files that did not
+    /// decode); nil when none was.
+    public var skippedVideos: [SkippedVideo]?
 
     /// The number "best" checkpoints are chosen by: text-to-video R@1.
     public var primary: Double { metrics.textToVideo.recallAt1 }
+
+    public init(metrics: RetrievalMetrics, temporalR1: Double? = nil, temporalPairAccuracy: Double? = nil, temporalPairs: Int) {
+        self.metrics = metrics
+        self.temporalR1 = temporalR1
+        self.temporalPairAccuracy = temporalPairAccuracy
+        self.temporalPairs = temporalPairs
+    }
 }
 
 /// Evaluates retrieval models on one split.
@@ -24,34 +39,51 @@ public struct RetrievalEvaluator {
     public var encodeBatchSize = 32
     /// Side of the score blocks: memory stays at blockSize² scores plus the stored encodings.
     public var blockSize = 256
+    /// Query-normalised scorings reported next to the plain metrics.
+    public var queryNormalizations: Set<QueryNormalization> = []
 
     public init(batcher: RetrievalBatcher) { self.batcher = batcher }
 
     /// The full `[captions, videos]` score matrix.
     /// - Throws: `EvaluationError.nonFiniteScores`, naming the first caption, when a score is NaN or ±Inf.
     public func scores(of model: any RetrievalModel) throws -> ScoreMatrix {
-        let source = batcher.source
-        let values = try rawScores(of: model)
+        try scoresAndSplit(of: model).scores
+    }
+
+    /// The score matrix and the split it covers: the batcher's, less any video whose file turned
+    /// out broken (with its captions), when the split tolerates those.
+    public func scoresAndSplit(of model: any RetrievalModel) throws -> (scores: ScoreMatrix, split: any RetrievalSource) {
+        let (values, split) = try rawScores(of: model)
         do {
-            return try ScoreMatrix(values, texts: source.captions.count, videos: source.videoCount)
+            return (try ScoreMatrix(values, texts: split.captions.count, videos: split.videoCount), split)
         } catch let EvaluationError.nonFiniteScores(count, texts, videos, text, video, value, _) {
             throw EvaluationError.nonFiniteScores(count: count, texts: texts, videos: videos, firstText: text, firstVideo: video,
-                                                  value: value, caption: source.captions[text].text)
+                                                  value: value, caption: split.captions[text].text)
         }
     }
 
-    /// The scores as the model gives them, unchecked, row-major.
-    private func rawScores(of model: any RetrievalModel) throws -> [Float] {
-        let source = batcher.source
-        let captionCount = source.captions.count, videoCount = source.videoCount
+    /// The scores as the model gives them, unchecked, row-major, and the split they cover.
+    private func rawScores(of model: any RetrievalModel) throws -> ([Float], any RetrievalSource) {
+        let whole = batcher.source
         model.eval()
         defer { model.train() }
         return try noGrad {
-            let captions = try encodeAll(count: captionCount) { try model.encodeCaptions(try batcher.captionIDs($0)) }
-            let videos = try encodeAll(count: videoCount) { indices in
-                let (frames, kind, mask) = try batcher.videos(indices)
+            // Videos first: one whose file does not decode leaves the evaluation with its captions.
+            var kept: [Int] = []
+            let videos = try encodeAll(count: whole.videoCount) { indices in
+                let decoded = try whole.decodableVideos(indices)
+                kept += decoded.map { indices[$0.position] }
+                guard !decoded.isEmpty else { return [:] }
+                let (frames, kind, mask) = RetrievalBatcher.stacked(decoded.map(\.frames), framesPerVideo: whole.framesPerVideo)
                 return try model.encodeVideos(frames, kind: kind, mask: mask)
             }
+            let source: any RetrievalSource = kept.count == whole.videoCount ? whole : RetrievalSubset(base: whole, keeping: kept)
+            guard source.videoCount > 0, !source.captions.isEmpty else {
+                throw DatasetError.emptySplit(name: whole.name, detail: "no video of it could be decoded")
+            }
+            let split = RetrievalBatcher(source: source, tokenizer: batcher.tokenizer, contextLength: batcher.contextLength)
+            let captionCount = source.captions.count, videoCount = source.videoCount
+            let captions = try encodeAll(count: captionCount) { try model.encodeCaptions(try split.captionIDs($0)) }
             var matrix = [Float](repeating: 0, count: captionCount * videoCount)
             for textStart in stride(from: 0, to: captionCount, by: blockSize) {
                 let textRange = textStart..<Swift.min(textStart + blockSize, captionCount)
@@ -68,18 +100,26 @@ public struct RetrievalEvaluator {
                     }
                 }
             }
-            return matrix
+            return (matrix, source)
         }
     }
 
     public func evaluate(_ model: any RetrievalModel) throws -> RetrievalEvaluation {
-        let source = batcher.source
-        let scores = try scores(of: model)
+        let (scores, source) = try scoresAndSplit(of: model)
         let matrix = scores.values
         let videoOfText = source.captions.map(\.video)
         let metrics = try RetrievalMetrics(scores: scores, videoOfText: videoOfText)
+        var result = RetrievalEvaluation(metrics: metrics, temporalPairs: 0)
+        if queryNormalizations.contains(.dualSoftmax) {
+            result.dualSoftmax = try QueryNormalization.dualSoftmax.metrics(scores, videoOfText: videoOfText)
+        }
+        if queryNormalizations.contains(.invertedSoftmax) {
+            result.invertedSoftmax = try QueryNormalization.invertedSoftmax.metrics(scores, videoOfText: videoOfText)
+        }
+        let skipped = batcher.source.skippedVideos?.all ?? []
+        if !skipped.isEmpty { result.skippedVideos = skipped }
         let pairs = source.temporalPairs
-        guard !pairs.isEmpty else { return RetrievalEvaluation(metrics: metrics, temporalPairs: 0) }
+        guard !pairs.isEmpty else { return result }
         var twin: [Int: Int] = [:]
         for (a, b) in pairs { twin[a] = b; twin[b] = a }
         var hits = 0, queries = 0, wins = 0
@@ -91,8 +131,10 @@ public struct RetrievalEvaluator {
             if truth > matrix[row + other] { wins += 1 }
         }
         let denominator = Double(Swift.max(queries, 1))
-        return RetrievalEvaluation(metrics: metrics, temporalR1: 100 * Double(hits) / denominator,
-                                   temporalPairAccuracy: 100 * Double(wins) / denominator, temporalPairs: pairs.count)
+        result.temporalR1 = 100 * Double(hits) / denominator
+        result.temporalPairAccuracy = 100 * Double(wins) / denominator
+        result.temporalPairs = pairs.count
+        return result
     }
 
     /// Runs `encode` over `0..<count` in batches and concatenates each tap along axis 0.
