@@ -5,7 +5,8 @@
 
 Families (issue #19): mutated safetensors weights and inputs, Hugging Face config.json edits, `--set`
 values, captions, MSR-VTT folders, features folders, images, CLI misuse, outputs aimed at inputs,
-SIGKILL during training, and a full disk (a 256 KiB tmpfs, when this user may mount one).
+SIGKILL during training, and a full disk (a 256 KiB tmpfs, when this user may mount one); issue #21
+adds the official dataset layouts with broken annotation files and hostile caption pickles.
 
 Every case runs the real program with a time limit and is judged:
   crash    killed by a signal, a Swift "Fatal error", or an exit status other than 0, 1, 2 or 130;
@@ -343,6 +344,62 @@ def msrvtt_family(campaign, count):
                          must_refuse=must_refuse, protect=protect, json_output=True)
 
 
+def dataset_family(campaign, count):
+    """The official-layout fixtures (Tests/Fixtures/datasets) with one annotation file deleted, cut,
+    replaced by garbage or mutated, and MSVD's pickle swapped for a hostile one; read by
+    `zoo data check --json` and, every fifth case, evaluated."""
+    rng = campaign.random
+    layouts = ["msvd", "lsmdc", "didemo", "activitynet", "msrvtt"]
+    hostile = [read(os.path.join(FIXTURES, "pickle", name)) for name in ("global-reduce.pkl", "inst.pkl", "build.pkl", "persistent-id.pkl")]
+    prepared = {}
+    for layout in layouts:
+        source = os.path.join(FIXTURES, "datasets", layout)
+        expected = json.load(open(os.path.join(source, "expected.json")))
+        videos = campaign.path("datasets-videos", layout)
+        for relative in expected["videos"]:
+            target = os.path.join(videos, relative)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if not os.path.exists(target):
+                subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=32x24:rate=4:duration=2",
+                                "-pix_fmt", "yuv420p", "-f", "mp4", target], check=True)
+        files = {name: read(os.path.join(source, name)) for name in os.listdir(source) if name != "expected.json"}
+        prepared[layout] = (files, os.path.join(videos, "videos"))
+    for index in range(count):
+        layout = layouts[index % len(layouts)]
+        files, videos = prepared[layout]
+        files = dict(files)
+        name = rng.choice(sorted(files))
+        action = rng.randrange(6 if layout == "msvd" else 5)
+        must_refuse = True
+        if action == 0:
+            del files[name]
+        elif action == 1:
+            files[name] = files[name][:rng.randrange(len(files[name]))]
+            must_refuse = name.endswith(".pkl") or name.endswith(".json")   # a text file cut after a line stays valid
+        elif action == 2:
+            files[name] = bytes(rng.randrange(256) for _ in range(64))
+        elif action == 3:
+            files[name] = mutate_bytes(rng, files[name])
+            must_refuse = False
+        elif action == 4:
+            files[name] = b""
+            must_refuse = not name.endswith(".txt") and not name.endswith(".csv")
+        else:
+            name = "raw-captions.pkl"
+            files[name] = rng.choice(hostile)
+        folder = campaign.path("datasets", f"case{index}")
+        for file, content in files.items():
+            write(os.path.join(folder, file), content)
+        os.symlink(videos, os.path.join(folder, "videos"))
+        protect = [os.path.join(folder, file) for file in files]
+        # A deleted file breaks only the splits that read it: check every split, which reads them all.
+        campaign.run("datasets", ["data", "check", f"{layout}:{folder}", "--json", "--no-decode", "--max-missing", "100%"],
+                     must_refuse=must_refuse, protect=protect, json_output=True)
+        if index % 5 == 4:
+            campaign.run("datasets", ["eval", "clip-tiny", "--weights", TINY_CLIP, "--data", f"{layout}:{folder}", "--frames", "2",
+                                      "--max-missing", "100%", "--json"], protect=protect, json_output=True)
+
+
 def features_family(campaign, count):
     rng = campaign.random
     for index in range(count):
@@ -531,7 +588,7 @@ FAMILIES = {
     "safetensors": (safetensors_family, 360), "clip-config": (clip_config_family, 220), "set": (set_family, 300),
     "captions": (caption_family, 200), "msrvtt": (msrvtt_family, 150), "features": (features_family, 200),
     "images": (image_family, 250), "cli-misuse": (misuse_family, 300), "overwrite": (overwrite_family, 40),
-    "sigkill": (kill_family, 40), "full-disk": (full_disk_family, 20),
+    "sigkill": (kill_family, 40), "full-disk": (full_disk_family, 20), "datasets": (dataset_family, 200),
 }
 
 

@@ -62,11 +62,12 @@ enum DataCheck {
         let decoder = VideoDecoder(framesPerVideo: options.frames ?? spec.defaultFrames ?? 12, imageSize: 32)
         let tokenizer = try CLIPTokenizer.shared()
         let decode = !arguments.flag("no-decode")
+        let showsProgress = isatty(STDERR_FILENO) == 1
         var reports: [DataCheckReport] = []
         for name in names {
             guard let split = try spec.annotatedSplit(name, paths: options.paths) else { continue }
             reports.append(try report(split: name, split, decoder: decoder, tokenizer: tokenizer, context: context,
-                                      policy: policy, decode: decode, pairs: arguments.flag("json"), console: console))
+                                      policy: policy, decode: decode, pairs: arguments.flag("json"), console: showsProgress ? console : nil))
         }
         if arguments.flag("json") {
             struct Output: Encodable { var dataset: String; var splits: [DataCheckReport] }
@@ -80,7 +81,7 @@ enum DataCheck {
     }
 
     private static func report(split name: String, _ split: AnnotatedSplit, decoder: VideoDecoder, tokenizer: CLIPTokenizer, context: Int,
-                               policy: MissingVideoPolicy, decode: Bool, pairs: Bool, console: Console) throws -> DataCheckReport {
+                               policy: MissingVideoPolicy, decode: Bool, pairs: Bool, console: Console?) throws -> DataCheckReport {
         // Opened with every video allowed missing: the check reports, it does not refuse.
         let opened = try VideoFileSource(split: split, decoder: decoder, policy: MissingVideoPolicy(fraction: 1))
         let missing = opened.skipped.all
@@ -88,7 +89,7 @@ enum DataCheck {
         if decode {
             for (index, video) in opened.videos.enumerated() {
                 guard let file = video.file else { continue }
-                if index % 50 == 0 { console.writeError("\r\(split.name): decoding video \(index + 1) of \(opened.videos.count)") }
+                if index % 20 == 0 { console?.writeError("\r\(split.name): decoding video \(index + 1) of \(opened.videos.count)") }
                 do {
                     frameCounts.append(try decoder.forEachSampledFrame(of: file, videoID: video.id, lastSecond: video.lastSecond) { _, _ in })
                 } catch {
@@ -96,7 +97,7 @@ enum DataCheck {
                     undecodable.append(SkippedVideo(id: id, path: path, reason: error.description, stage: "decode"))
                 }
             }
-            if !opened.videos.isEmpty { console.writeError("\r\u{1B}[K") }
+            console?.writeError("\r\u{1B}[K")
         }
         let tokenCounts = opened.captions.map { tokenizer.ids(for: $0.text).count + 2 }
         func lengths(_ values: [Int], context: Int) -> DataCheckReport.Lengths? {
@@ -124,19 +125,9 @@ enum DataCheck {
                            frames.minimum, frames.maximum, frames.mean, frames.truncated, frames.contextLength)
         }
         for entry in report.missing { text += "  missing: \(entry.id) (\(entry.path)): \(entry.reason)\n" }
-        for entry in report.undecodable ?? [] { text += "  undecodable: \(entry.id) (\(entry.path))\n" }
+        for entry in report.undecodable ?? [] { text += "  undecodable: \(entry.id): \(entry.reason)\n" }
         for note in report.notes { text += "  note: \(note)\n" }
         if !report.withinMaxMissing { text += "  more videos are gone than --max-missing allows: training or evaluating on this split stops\n" }
         return text
-    }
-}
-
-extension DataSpec {
-    /// Whether the dataset is a layout of video files that `annotatedSplit` reads.
-    var annotatedSplitKind: Bool {
-        switch self {
-        case .msrvtt, .msvd, .lsmdc, .didemo, .activitynet, .list: return true
-        case .synthvtt, .features, .digits, .synthfine: return false
-        }
     }
 }

@@ -36,6 +36,14 @@ extension DataSpec {
         }
     }
 
+    /// Whether the dataset is a layout of video files that `annotatedSplit` reads.
+    public var annotatedSplitKind: Bool {
+        switch self {
+        case .msrvtt, .msvd, .lsmdc, .didemo, .activitynet, .list: return true
+        case .synthvtt, .features, .digits, .synthfine: return false
+        }
+    }
+
     /// The split that reports when none is chosen: `test`, or `val` for ActivityNet (the papers
     /// report on val_1.json), or `all` for a list without a split column.
     var defaultTestSplit: String { self.kind == "activitynet" ? "val" : "test" }

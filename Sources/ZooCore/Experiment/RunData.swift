@@ -122,6 +122,7 @@ extension DataSpec {
             throw ExperimentError.dataFamilyMismatch(dataset: "\(self)", dataFamily: self.family, model: model, modelFamily: family)
         }
         try requireApplicable(frames: frames, paths: paths)
+        try requireApplicable(options)
         switch self {
         case .digits:
             let (train, test) = try DigitsSource.splits()
@@ -148,10 +149,33 @@ extension DataSpec {
 
     /// Refuses settings that would have no effect on this dataset (a frame count for images, the
     /// path of another dataset's file), rather than ignoring them in silence.
+    func requireApplicable(_ options: DataOptions) throws {
+        func refuse(_ flag: String, _ value: String, _ why: String) -> ExperimentError {
+            .badValue(field: flag, value: value, expected: "left out: \(why), but the data is \(self)")
+        }
+        if let words = options.words, family == .classification {
+            throw refuse("--words", "\(words)", "caption tokens apply to retrieval data")
+        }
+        if let normalizations = options.queryNormalizations, !normalizations.isEmpty, family == .classification {
+            throw refuse("--\(normalizations[0].rawValue)", "", "it re-scores text–video retrieval")
+        }
+        if let fraction = options.maxMissing, !annotatedSplitKind {
+            throw refuse("--max-missing", "\(fraction)", "it applies to datasets of video files (msrvtt, msvd, lsmdc, didemo, activitynet, list)")
+        }
+        switch self {
+        case .synthvtt, .digits, .synthfine:
+            if let split = options.trainSplit ?? options.testSplit {
+                throw refuse(options.trainSplit != nil ? "--train-split" : "--test-split", "\"\(split)\"",
+                             "\(self)'s splits are fixed (train, val, test); other splits are chosen on datasets read from disk")
+            }
+        default: break
+        }
+    }
+
     func requireApplicable(frames: Int?, paths: [String: String]) throws {
         if let frames, family == .classification {
             throw ExperimentError.badValue(field: "--frames", value: "\(frames)",
-                                           expected: "left out: \(self) holds images, not videos (frames apply to synthvtt, msrvtt:DIR and features:DIR)")
+                                           expected: "left out: \(self) holds images, not videos (frames apply to the retrieval datasets)")
         }
         if let stray = paths.keys.sorted().first(where: { !pathOptions.contains($0) }) {
             let owner = stray.hasPrefix("msrvtt-") ? "msrvtt:DIR" : stray == "videos-folder" ? "msvd:, lsmdc:, didemo: and activitynet:DIR" : "features:DIR"
