@@ -5,8 +5,8 @@ import Foundation
 /// A failure to read a dataset layout (`msvd:`, `lsmdc:`, `didemo:`, `activitynet:`, `list:`) or
 /// to open one of its splits.
 public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
-    /// A folder the layout needs is not there.
-    case missingFolder(what: String, path: String)
+    /// A folder the layout needs is not there; `flag` is the option that points elsewhere.
+    case missingFolder(what: String, path: String, flag: String)
     /// A file the split needs is not there; `layout` says what the dataset folder should hold.
     case missingFile(path: String, layout: String)
     /// The file exists but could not be read.
@@ -24,8 +24,8 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible, L
 
     public var description: String {
         switch self {
-        case let .missingFolder(what, path):
-            return "\(what) was not found at '\(path)'; put the videos there or point --videos-folder at their folder"
+        case let .missingFolder(what, path, flag):
+            return "\(what) was not found at '\(path)'; put the videos there or point \(flag) at their folder"
         case let .missingFile(path, layout):
             return "'\(path)' was not found; \(layout)"
         case let .unreadable(path, reason):

@@ -45,6 +45,10 @@ extension MSRVTTAnnotations {
             }
         } catch { throw .malformed(path: paths.directory.path, place: "", detail: error.description) }
         let folder = paths.videosFolder(for: annotations.videoIDs)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .missingFolder(what: "the videos folder", path: folder.path, flag: "--msrvtt-videos DIR")
+        }
         let videos = annotations.videoIDs.map { id in
             let url = paths.videoURL(id, in: folder)
             return AnnotatedVideo(id: id, file: FileManager.default.fileExists(atPath: url.path) ? url : nil, expected: url.path)

@@ -19,16 +19,20 @@ public struct VideoFolderIndex: Sendable {
     /// Ids that more than one file gave (the one kept is the last in sorted path order).
     public let duplicates: [String]
 
-    /// Walks `folder` recursively (following no symbolic links to folders, skipping hidden files).
+    /// Walks `folder` recursively (following `folder` itself when it is a symbolic link but no link
+    /// below it, as os.walk does; skipping hidden files).
     /// - Throws: `DatasetError.missingFolder` when `folder` is not a folder.
     public init(folder: URL, key: Key) throws(DatasetError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .missingFolder(what: "the videos folder", path: folder.path)
+            throw .missingFolder(what: "the videos folder", path: folder.path, flag: "--videos-folder DIR")
         }
         var files: [String: URL] = [:], duplicates: [String] = []
         var paths: [URL] = []
-        if let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles]) {
+        // The folder itself may be a symbolic link (datasets often live on another disk); links
+        // below it are not followed, as os.walk does not follow them.
+        if let walker = FileManager.default.enumerator(at: folder.resolvingSymlinksInPath(), includingPropertiesForKeys: nil,
+                                                        options: [.skipsHiddenFiles]) {
             for case let url as URL in walker {
                 var isFolder: ObjCBool = false
                 if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue { paths.append(url) }

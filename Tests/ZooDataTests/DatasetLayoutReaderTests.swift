@@ -84,4 +84,15 @@ struct DatasetLayoutReaderTests {
         #expect(MissingVideoPolicy(text: "150%") == nil && MissingVideoPolicy(text: "-1") == nil && MissingVideoPolicy(text: "nan") == nil)
         #expect(MissingVideoPolicy().allowed(of: 1000) == 10 && MissingVideoPolicy().allowed(of: 99) == 0)
     }
+
+    @Test("a videos folder that is a symbolic link is walked, as os.walk walks it")
+    func symlinkedVideosFolder() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("elsewhere/deep"), withIntermediateDirectories: true)
+        _ = try folder.write(Data([1]), to: "elsewhere/deep/clip.avi")
+        try FileManager.default.createSymbolicLink(at: folder.url.appendingPathComponent("videos"),
+                                                   withDestinationURL: folder.url.appendingPathComponent("elsewhere"))
+        let index = try VideoFolderIndex(folder: folder.url.appendingPathComponent("videos"), key: .stem)
+        #expect(index.file(for: "clip")?.lastPathComponent == "clip.avi")
+    }
 }

@@ -103,7 +103,9 @@ extension DataSpec {
             // to training, which then stops with its error (never trains on the test split instead).
             let train = Result<any RetrievalSource, any Error> { try open(try listSplitName(options.trainSplit, default: "train")) }
             var splits = DataSplits(train: train, validation: nil, test: test)
-            splits.skippedVideoLogs = [(try? train.get())?.skippedVideos, test.skippedVideos].compactMap { $0 }
+            // A training split that did not open has no record (its error waits in `train`).
+            if case let .success(source) = train, let log = source.skippedVideos { splits.skippedVideoLogs.append(log) }
+            if let log = test.skippedVideos { splits.skippedVideoLogs.append(log) }
             return splits
         case .digits, .synthfine:
             throw ExperimentError.badValue(field: "the dataset", value: "\(self)", expected: "retrieval data for a retrieval model (synthvtt, msrvtt:DIR, msvd:DIR, lsmdc:DIR, didemo:DIR, activitynet:DIR, list:FILE or features:DIR)")
