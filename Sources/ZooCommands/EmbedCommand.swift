@@ -32,6 +32,11 @@ public struct EmbedCommand: Command {
                 OutputFile.forceOption,
                 .flag("json", help: "Print the same tensors as JSON"),
                 .repeated("set", valueName: "KEY=VALUE", help: "Override a config value the weights cannot tell (e.g. visionHeads=12)"),
+                .value("videos", valueName: "SOURCE", help: "Embed a collection: a folder (searched recursively) or a .csv/.jsonl list of path[,id][,caption][,split]; --out is then a folder"),
+                .value("images", valueName: "SOURCE", help: "The same for still images (one frame each)"),
+                .value("frames", valueName: "F", help: "--videos: frames per video, at 1 per second as CLIP4Clip samples them (default 12)"),
+                .value("workers", valueName: "N", help: "--videos/--images: decoding processes running ahead of the encoder (default: the cores, at most 4)"),
+                .value("batch", valueName: "N", help: "--videos/--images: videos per encoder batch, the unit a resumed run redoes (default 16)"),
             ] + [NonFiniteOption.spec],
             positionals: [PositionalSpec("MODEL", help: "A contrastive image–text model's registry name (`zoo list --kind model --family retrieval`)")])
     }
@@ -42,8 +47,17 @@ public struct EmbedCommand: Command {
         logits_per_text [Nt, Ni] = exp(logit_scale) · text · imageᵀ. Images get CLIP's
         preprocessing (bicubic resize of the short side, centre crop, mean/std).
 
+        With --videos SOURCE (or --images SOURCE), --out DIR becomes a `features:DIR` folder:
+        features.safetensors (one [frames, D] tensor per video, named by its id: the path relative
+        to the folder, or the list's id), skipped.jsonl (files that could not be decoded, with the
+        reason), captions.json (when the list has captions) and embedding.json (what made it).
+        Decoding runs ahead of encoding in several ffmpeg processes; a run that is killed continues
+        where it stopped when started again with the same arguments.
+
         Examples:
           zoo embed clip-vit-b32 --weights ViT-B-32.safetensors --text "a dog" --image dog.jpg --json
+          zoo embed clip-vit-b32 --weights ViT-B-32.safetensors --videos ~/videos --out my-features
+          zoo eval clip4clip-meanp --weights meanp.safetensors --data features:my-features
           zoo embed clip-tiny --weights ./tiny-clip --text "a dog" --image x.ppm --out embeds.safetensors
         """
     }
@@ -55,6 +69,12 @@ public struct EmbedCommand: Command {
     private func execute(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let name = arguments.positionals[0].lowercased()
         guard let weights = arguments.value("weights") else { throw UsageError("--weights PATH is required (an HF directory or a .safetensors file)") }
+        if arguments.value("videos") != nil || arguments.value("images") != nil {
+            return try embedCollection(arguments, model: name, weights: weights, console: console)
+        }
+        if let stray = ["frames", "workers", "batch"].first(where: { arguments.value($0) != nil }) {
+            throw UsageError("--\(stray) applies to --videos or --images")
+        }
         let texts = arguments.values("text"), images = arguments.values("image")
         guard !texts.isEmpty || !images.isEmpty else { throw UsageError("give at least one --text or --image") }
         guard arguments.value("out") != nil || arguments.flag("json") else { throw UsageError("choose an output: --out FILE.safetensors and/or --json") }
@@ -113,5 +133,62 @@ public struct EmbedCommand: Command {
             // JSON has no NaN or infinity: a non-finite value is written null (docs/cli-json.md).
             .array(values[start..<(start + columns)].map { $0.isFinite ? JSONNode(.number(String($0))) : .null })
         })
+    }
+
+    /// `--videos SOURCE` / `--images SOURCE`: the collection into a `features:` folder.
+    private func embedCollection(_ arguments: ParsedArguments, model name: String, weights: String, console: Console) throws -> Int32 {
+        let isImages = arguments.value("images") != nil
+        guard !(isImages && arguments.value("videos") != nil) else { throw UsageError("give --videos or --images, not both") }
+        guard arguments.values("text").isEmpty, arguments.values("image").isEmpty, !arguments.flag("json") else {
+            throw UsageError("--videos/--images embed a collection into a folder; --text, --image and --json are for single inputs")
+        }
+        guard let out = arguments.value("out") else { throw UsageError("--videos/--images need --out DIR, the features folder to write") }
+        let source = URL(fileURLWithPath: arguments.value(isImages ? "images" : "videos") ?? "")
+        let frames = isImages ? 1 : try arguments.integer("frames", default: 12, in: 1...1024)
+        if isImages, arguments.value("frames") != nil { throw UsageError("--frames applies to --videos; an image is one frame") }
+        let workers = try arguments.integer("workers", default: Swift.min(4, Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)), in: 1...64)
+        let batch = try arguments.integer("batch", default: 16, in: 1...4096)
+        let items = try VideoCollection.items(source, extensions: isImages ? VideoCollection.imageExtensions : VideoCollection.videoExtensions)
+        guard !items.isEmpty else {
+            throw RuntimeError("no \(isImages ? "image" : "video") files under '\(source.path)' (looked for "
+                               + (isImages ? VideoCollection.imageExtensions : VideoCollection.videoExtensions).sorted().joined(separator: ", ") + ")")
+        }
+        let outURL = URL(fileURLWithPath: out)
+        let overrides = try ConfigOverrides(arguments: arguments.values("set")).overrides()
+        let module = try registry.createPretrained(name, weights: URL(fileURLWithPath: weights), overrides: overrides)
+        guard let model = module as? any ContrastiveModel else {
+            throw RuntimeError("\(name) is not a contrastive image–text model; `zoo embed` needs one (`zoo list --kind model --family retrieval`)")
+        }
+        let record = EmbeddingRecord(model: name, weights: weights, weightsChecksum: try ContentChecksum.of(URL(fileURLWithPath: weights)),
+                                     framesPerVideo: frames, imageSize: model.imageSize, videosPerBatch: batch, items: items,
+                                     kind: isImages ? "images" : "videos")
+        var embedder = VideoEmbedder(items: items, encoder: model, decoder: VideoDecoder(framesPerVideo: frames, imageSize: model.imageSize, ffmpeg: ffmpeg),
+                                     record: record, workers: workers)
+        if isatty(STDERR_FILENO) == 1 {
+            embedder.progress = { done, total, seconds in
+                let rate = Double(done) / Swift.max(seconds, 1e-9)
+                let left = rate > 0 ? Int((Double(total - done) / rate).rounded()) : 0
+                console.writeError(String(format: "\r\u{1B}[Kembedded %d/%d, %.1f/s, %dm%02ds left", done, total, rate, left / 60, left % 60))
+            }
+        }
+        InterruptRequest.installSignalHandler(message: "stopping after this batch (Ctrl-C again quits now)")
+        let summary: EmbeddingSummary
+        do { summary = try embedder.run(into: outURL) } catch let EmbeddingError.interrupted(done, total) {
+            console.writeError("\nzoo embed: stopped after \(done) of \(total); run the same command again to continue\n")
+            return 130
+        }
+        if embedder.progress != nil { console.writeError("\r\u{1B}[K") }
+        let what = isImages ? "images" : "videos"
+        if summary.wasComplete {
+            console.write("\(out) already holds this embedding: \(summary.embedded) \(what), \(summary.skipped.count) skipped\n")
+        } else {
+            console.write(String(format: "embedded %d of %d %@ into %@/features.safetensors in %.1f s (%.1f %@/s)\n", summary.embedded, items.count,
+                                 what, out, summary.seconds, Double(summary.embedded) / Swift.max(summary.seconds, 1e-9), what))
+        }
+        if !summary.skipped.isEmpty {
+            console.write("skipped \(summary.skipped.count) (listed in \(out)/skipped.jsonl):\n"
+                          + summary.skipped.map { "  \($0.id): \($0.reason)\n" }.joined())
+        }
+        return ExitStatus.success
     }
 }

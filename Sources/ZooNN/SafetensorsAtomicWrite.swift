@@ -17,6 +17,12 @@ import Darwin
 ///
 /// On any failure the temporary file is removed and `url` is untouched.
 func safetensorsAtomicWrite(to url: URL, chunks: [[UInt8]]) throws(SafetensorsError) {
+    try safetensorsAtomicWrite(to: url, count: chunks.count) { chunks[$0] }
+}
+
+/// Writes chunk 0, 1, … `count - 1`, each made by `chunk` only when it is its turn (so a large file
+/// streams through a bounded buffer), atomically as above.
+func safetensorsAtomicWrite(to url: URL, count: Int, chunk makeChunk: (Int) throws(SafetensorsError) -> [UInt8]) throws(SafetensorsError) {
     guard url.isFileURL else {
         throw .writeFailed(path: url.absoluteString, reason: "only file URLs can be written")
     }
@@ -39,7 +45,8 @@ func safetensorsAtomicWrite(to url: URL, chunks: [[UInt8]]) throws(SafetensorsEr
         if !finished { unlink(temporary) }
     }
 
-    for chunk in chunks {
+    for index in 0..<count {
+        let chunk = try makeChunk(index)
         // withUnsafeBytes cannot throw a typed error, so report success as a flag.
         let complete = chunk.withUnsafeBytes { raw -> Bool in
             guard var cursor = raw.baseAddress else { return true }

@@ -26,7 +26,30 @@ public struct SafetensorsWriter: Sendable {
     private struct Pending: Sendable {
         var dtype: SafetensorsDType
         var shape: [Int]
-        var bytes: [UInt8]
+        var storage: Storage
+        var byteCount: Int {
+            switch storage {
+            case let .bytes(bytes): return bytes.count
+            case let .deferred(count, _): return count
+            }
+        }
+        func bytes() throws(SafetensorsError) -> [UInt8] {
+            switch storage {
+            case let .bytes(bytes): return bytes
+            case let .deferred(count, load):
+                let bytes = try load()
+                guard bytes.count == count else {
+                    throw .writeFailed(path: "(a merged tensor)", reason: "its source gave \(bytes.count) bytes, not \(count): it changed while being written")
+                }
+                return bytes
+            }
+        }
+    }
+
+    /// A tensor's bytes: held, or read when the file is written (`addDeferred`).
+    private enum Storage: Sendable {
+        case bytes([UInt8])
+        case deferred(count: Int, load: @Sendable () throws(SafetensorsError) -> [UInt8])
     }
 
     /// The `__metadata__` map to write (omitted from the header when empty).
@@ -73,7 +96,7 @@ public struct SafetensorsWriter: Sendable {
             if let base = buffer.baseAddress { safetensorsEncodeFloats(floats, as: dtype, into: UnsafeMutableRawPointer(base)) }
             initialized = byteCount
         }
-        tensors[name] = Pending(dtype: dtype, shape: shape, bytes: bytes)
+        tensors[name] = Pending(dtype: dtype, shape: shape, storage: .bytes(bytes))
     }
 
     /// Adds an integer or boolean tensor.
@@ -101,15 +124,32 @@ public struct SafetensorsWriter: Sendable {
             }
             initialized = byteCount
         }
-        tensors[name] = Pending(dtype: dtype, shape: shape, bytes: bytes)
+        tensors[name] = Pending(dtype: dtype, shape: shape, storage: .bytes(bytes))
+    }
+
+    /// Adds a tensor whose little-endian bytes (`byteCount` of them, in `dtype`) are read by `load`
+    /// only when the file is written, one tensor at a time: merging many files into one this way
+    /// keeps memory bounded by the largest tensor instead of the whole output.
+    /// - Throws: `duplicateTensor`, `reservedName`, `invalidShape`, `valueCountMismatch` when
+    ///   `byteCount` does not fit `shape` and `dtype`.
+    public mutating func addDeferred(_ name: String, dtype: SafetensorsDType, shape: [Int], byteCount: Int,
+                                     load: @escaping @Sendable () throws(SafetensorsError) -> [UInt8]) throws(SafetensorsError)
+    {
+        let count = shape.reduce(1, *)
+        try checkNew(name, count: count, shape: shape)
+        guard byteCount == count * dtype.byteSize else {
+            throw .valueCountMismatch(tensor: name, valueCount: byteCount / Swift.max(dtype.byteSize, 1), shape: shape)
+        }
+        tensors[name] = Pending(dtype: dtype, shape: shape, storage: .deferred(count: byteCount, load: load))
     }
 
     /// The complete file as bytes: 8-byte header length, padded JSON header, data buffer.
-    public func serialized() -> Data {
+    /// - Throws: what a deferred tensor's `load` throws.
+    public func serialized() throws(SafetensorsError) -> Data {
         let (header, order) = headerBytes()
-        var data = Data(capacity: header.count + order.reduce(0) { $0 + $1.bytes.count })
+        var data = Data(capacity: header.count + order.reduce(0) { $0 + $1.byteCount })
         data.append(contentsOf: header)
-        for pending in order { data.append(contentsOf: pending.bytes) }
+        for pending in order { data.append(contentsOf: try pending.bytes()) }
         return data
     }
 
@@ -122,7 +162,9 @@ public struct SafetensorsWriter: Sendable {
     public func write(to url: URL) throws(SafetensorsError) {
         let (header, order) = headerBytes()
         // Arrays are shared, not copied, so this streams the tensors without building one big buffer.
-        try safetensorsAtomicWrite(to: url, chunks: [header] + order.map(\.bytes))
+        try safetensorsAtomicWrite(to: url, count: order.count + 1) { (index) throws(SafetensorsError) -> [UInt8] in
+            index == 0 ? header : try order[index - 1].bytes()
+        }
     }
 
     // MARK: - Helpers
@@ -148,8 +190,8 @@ public struct SafetensorsWriter: Sendable {
             guard let pending = tensors[name] else { continue }
             let shapeText = pending.shape.map(String.init).joined(separator: ",")
             parts.append("\(jsonString(name)):{\"dtype\":\"\(pending.dtype.rawValue)\",\"shape\":[\(shapeText)],"
-                + "\"data_offsets\":[\(offset),\(offset + pending.bytes.count)]}")
-            offset += pending.bytes.count
+                + "\"data_offsets\":[\(offset),\(offset + pending.byteCount)]}")
+            offset += pending.byteCount
             order.append(pending)
         }
         json += parts.joined(separator: ",") + "}"
