@@ -100,7 +100,14 @@ public struct FeatureSource: RetrievalSource, Sendable {
     /// The features of video `index`: `VideoFrames` of kind `.features`, values `[F, D]`,
     /// `validFrames = min(F_v, F)`.
     public func video(_ index: Int) throws -> VideoFrames {
-        let id = videoIDs[index]
+        try Self.sampledFrames(of: videoIDs[index], in: file, framesPerVideo: framesPerVideo, path: featuresPath)
+    }
+
+    /// The `[F_v, D]` tensor `id` of `file` sampled to `framesPerVideo` rows as every source
+    /// samples frames (`VideoSampling.frameIndices`), zero rows after the real ones.
+    /// - Throws: `FeatureSourceError.nonFinite` for a NaN or infinity in a sampled frame (unless
+    ///   `--allow-nonfinite`), or the file's error for a missing tensor.
+    public static func sampledFrames(of id: String, in file: SafetensorsFile, framesPerVideo: Int, path: String) throws -> VideoFrames {
         let entry = try file.requireEntry(id)
         let available = entry.shape[0], width = entry.shape[1]
         let rows = VideoSampling.frameIndices(count: available, maxFrames: framesPerVideo)
@@ -108,7 +115,7 @@ public struct FeatureSource: RetrievalSource, Sendable {
         // A NaN or infinity in one sampled frame would turn every score of its video into NaN.
         for frame in rows where !NonFiniteValues.accepted {
             if all[(frame * width)..<((frame + 1) * width)].contains(where: { !$0.isFinite }) {
-                throw FeatureSourceError.nonFinite(path: featuresPath, videoID: id, frame: frame)
+                throw FeatureSourceError.nonFinite(path: path, videoID: id, frame: frame)
             }
         }
         let values = Tensor.zeros([framesPerVideo, width])

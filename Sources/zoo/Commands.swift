@@ -19,6 +19,8 @@ func zooCommands(manifest: Manifest, registry: Registry) -> [any Command] {
         TokenizeCommand(),
         DataPreviewCommand(),
         EmbedCommand(registry: registry),
+        IndexCommand(registry: registry),
+        SearchCommand(registry: registry),
         SimilarityCommand(registry: registry),
         TrainCommand(registry: registry),
         EvalCommand(registry: registry),

@@ -217,7 +217,7 @@ public struct VideoEmbedder {
     }
 
     /// Merges the chunks into `features.safetensors` (tensors read one at a time), and writes
-    /// `skipped.jsonl` and, when the collection had captions, `captions.json`.
+    /// `skipped.jsonl`, `files.json` (id → file) and, when the collection had captions, `captions.json`.
     private func merge(chunks: URL, batchCount: Int, into folder: URL) throws -> (embedded: Int, skipped: [SkippedVideo]) {
         var writer = SafetensorsWriter(metadata: ["model": record.model, "weights_checksum": record.weightsChecksum,
                                                   "frames_per_video": String(record.framesPerVideo), "made_by": "zoo embed"])
@@ -240,6 +240,11 @@ public struct VideoEmbedder {
         lineEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let lines = try skipped.map { String(decoding: try lineEncoder.encode($0), as: UTF8.self) + "\n" }.joined()
         try Data(lines.utf8).write(to: folder.appendingPathComponent("skipped.jsonl"), options: .atomic)
+        // Where each embedded video came from, for thumbnails of search results (`zoo search --html`).
+        var files: [String: String] = [:]
+        for item in items where embedded.contains(item.id) { files[item.id] = item.file.standardizedFileURL.path }
+        try JSONSerialization.data(withJSONObject: files, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            .write(to: folder.appendingPathComponent("files.json"), options: .atomic)
         var splits: [String: [[String: String]]] = [:], order: [String] = []
         for item in items where embedded.contains(item.id) {
             for caption in item.captions {

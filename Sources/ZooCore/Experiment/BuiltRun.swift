@@ -113,6 +113,21 @@ public struct BuiltRun {
         data = loaded
     }
 
+    /// The experiment's student alone, with its weights, and the caption length it reads; no data
+    /// is opened and nothing trains (indexing and search).
+    public static func studentModel(_ experiment: Experiment, registry: Registry) throws -> (model: any ZooModel, contextLength: Int) {
+        let entry = try registry.entry(experiment.student.name)
+        guard entry.kind == .model || entry.kind == .head else {
+            throw ExperimentError.wrongKind(name: entry.name, kind: entry.kind.rawValue,
+                                            needed: "a model or a similarity head (`zoo list --kind model`, `--kind head`)")
+        }
+        let spec = try DataSpec(experiment.data.dataset)
+        var contextLength = experiment.data.words ?? spec.defaultWords ?? experiment.recipe.contextLength
+        let student = try buildStudent(experiment, entry: entry, spec: spec, registry: registry, contextLength: contextLength)
+        if let length = student.model.captionLength { contextLength = Swift.min(contextLength, length) }
+        return (student.model, contextLength)
+    }
+
     /// A student (or teacher) as built: the model, the composition when it is a head over a
     /// backbone, and the method's own parameter rules.
     struct BuiltStudent {

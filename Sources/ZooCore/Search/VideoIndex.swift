@@ -1,0 +1,209 @@
+// A searchable index of a `features:` folder under one retrieval model (`zoo index`): what the
+// model keeps per video, computed once. For a model whose score is a dot product of one text
+// vector and one video vector (CLIP, CLIP4Clip's loose heads, TeachCLIP's AFA), that is the
+// vector, and a search is one matrix product. For heads whose score needs the query (X-CLIP,
+// tightTransf) it is the frame features and mask, plus a first-stage vector (the mean of the
+// normalised frame features, normalised: the backbone's own zero-shot score) that picks the
+// candidates the head then re-ranks exactly. docs/search.md describes the folder.
+import Foundation
+import ZooData
+import ZooNN
+import ZooTensor
+
+/// `INDEX/index.json`: what the index was made from and how to read it.
+public struct IndexRecord: Codable, Equatable, Sendable {
+    /// Bumped when the folder's layout changes.
+    public var format: Int
+    /// The registry name of the model or head, its backbone when a head, and their weights.
+    public var model: String
+    public var backbone: String?
+    public var weights: String
+    public var weightsChecksum: String
+    /// `vector` (one vector per video, a dot product scores) or `rerank` (frames kept; a first
+    /// stage on vectors, then the head on the top candidates).
+    public var kind: String
+    public var count: Int
+    /// Width of the stored vectors (and frame features).
+    public var width: Int
+    public var framesPerVideo: Int
+    /// Caption tokens the model reads.
+    public var contextLength: Int
+    /// `float32` or `float16` (`--half`), for every stored tensor.
+    public var storage: String
+    /// The features folder and the checksum of its features.safetensors.
+    public var features: String
+    public var featuresChecksum: String
+    /// Video ids, row by row.
+    public var ids: [String]
+    /// id → video file, when the features folder recorded them (thumbnails).
+    public var files: [String: String]?
+
+    public static let currentFormat = 1
+
+    public init(format: Int, model: String, backbone: String?, weights: String, weightsChecksum: String, kind: String, count: Int,
+                width: Int, framesPerVideo: Int, contextLength: Int, storage: String, features: String, featuresChecksum: String,
+                ids: [String], files: [String: String]?) {
+        self.format = format
+        self.model = model
+        self.backbone = backbone
+        self.weights = weights
+        self.weightsChecksum = weightsChecksum
+        self.kind = kind
+        self.count = count
+        self.width = width
+        self.framesPerVideo = framesPerVideo
+        self.contextLength = contextLength
+        self.storage = storage
+        self.features = features
+        self.featuresChecksum = featuresChecksum
+        self.ids = ids
+        self.files = files
+    }
+}
+
+/// An index in memory.
+public struct VideoIndex {
+    public let record: IndexRecord
+    /// `[count, width]`, unit rows.
+    public let vectors: Tensor
+    /// `rerank` indexes: frame features `[count, F, width]` and mask `[count, F]`.
+    public let frames: Tensor?
+    public let mask: Tensor?
+
+    public var isVector: Bool { record.kind == "vector" }
+
+    /// The row of video `id`.
+    public func row(of id: String) -> Int? { record.ids.firstIndex(of: id) }
+
+    /// Runs every video of the features file through `model` (`batchSize` at a time, frames
+    /// sampled to `framesPerVideo` as every source samples them).
+    /// - Throws: `SearchError.unsupportedModel` when the model keeps neither a video vector nor frame features.
+    public static func build(model: any RetrievalModel, features: URL, framesPerVideo: Int, batchSize: Int = 64,
+                             base: IndexRecord) throws -> VideoIndex {
+        let file = try SafetensorsFile(contentsOf: features)
+        let ids = file.names.sorted()
+        guard !ids.isEmpty else { throw SearchError.emptyFeatures(path: features.path) }
+        var vectors: [Float] = [], frames: [Float] = [], masks: [Float] = []
+        var kind: String?, width = 0
+        model.eval()
+        try noGrad {
+            for start in stride(from: 0, to: ids.count, by: batchSize) {
+                let batch = try ids[start..<Swift.min(start + batchSize, ids.count)].map {
+                    try FeatureSource.sampledFrames(of: $0, in: file, framesPerVideo: framesPerVideo, path: features.path)
+                }
+                var mask = [Float](repeating: 0, count: batch.count * framesPerVideo)
+                for (row, video) in batch.enumerated() { for f in 0..<video.validFrames { mask[row * framesPerVideo + f] = 1 } }
+                let maskTensor = Tensor(mask, shape: [batch.count, framesPerVideo])
+                let taps = try model.encodeVideos(Tensor.stack(batch.map(\.values)), kind: .features, mask: maskTensor)
+                if let vector = taps[.videoEmbedding] {
+                    kind = "vector"
+                    width = vector.shape[1]
+                    vectors += vector.scalars
+                } else if let frameFeatures = taps[.frameFeatures], let frameMask = taps[.frameMask] {
+                    kind = "rerank"
+                    width = frameFeatures.shape[2]
+                    frames += frameFeatures.scalars
+                    masks += frameMask.scalars
+                    vectors += firstStageVectors(frames: frameFeatures, mask: frameMask).scalars
+                } else {
+                    throw SearchError.unsupportedModel(name: base.model, taps: taps.keys.map(\.rawValue).sorted())
+                }
+            }
+        }
+        var record = base
+        record.kind = kind ?? "vector"
+        record.count = ids.count
+        record.width = width
+        record.framesPerVideo = framesPerVideo
+        record.ids = ids
+        let isVector = record.kind == "vector"
+        return VideoIndex(record: record, vectors: Tensor(vectors, shape: [ids.count, width]),
+                          frames: isVector ? nil : Tensor(frames, shape: [ids.count, framesPerVideo, width]),
+                          mask: isVector ? nil : Tensor(masks, shape: [ids.count, framesPerVideo]))
+    }
+
+    /// The first-stage vector of videos kept as frames: the masked mean of the normalised real
+    /// frames, normalised (CLIP's own video embedding of `meanP` without a head).
+    public static func firstStageVectors(frames: Tensor, mask: Tensor) -> Tensor {
+        let keep = mask.expandingDimension(at: 2)
+        let normalized = frames.l2Normalized(keepingRows: keep)
+        let sum = (normalized * keep).sum(axis: 1)
+        return sum.l2NormalizedKeepingZeroRows()
+    }
+
+    // MARK: - Files
+
+    /// Writes `folder/index.json` and `folder/vectors.safetensors` (`vectors`, and for re-ranking
+    /// `frames` and `mask`), each atomically.
+    public func write(to folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let dtype: SafetensorsDType = record.storage == "float16" ? .float16 : .float32
+        var writer = SafetensorsWriter(metadata: ["made_by": "zoo index", "model": record.model])
+        try writer.add("vectors", floats: vectors.scalars, shape: vectors.shape, dtype: dtype)
+        if let frames, let mask {
+            try writer.add("frames", floats: frames.scalars, shape: frames.shape, dtype: dtype)
+            try writer.add("mask", floats: mask.scalars, shape: mask.shape, dtype: .float32)
+        }
+        try writer.write(to: folder.appendingPathComponent("vectors.safetensors"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(record).write(to: folder.appendingPathComponent("index.json"), options: .atomic)
+    }
+
+    /// Reads an index folder; float16 storage is widened to float32.
+    /// - Throws: `SearchError.notAnIndex` naming what is missing or inconsistent.
+    public static func load(_ folder: URL) throws -> VideoIndex {
+        let recordURL = folder.appendingPathComponent("index.json")
+        guard FileManager.default.fileExists(atPath: recordURL.path) else {
+            throw SearchError.notAnIndex(path: folder.path, detail: "it has no index.json (make one with `zoo index`)")
+        }
+        let record: IndexRecord
+        do { record = try JSONDecoder().decode(IndexRecord.self, from: Data(contentsOf: recordURL)) } catch {
+            throw SearchError.notAnIndex(path: folder.path, detail: "index.json cannot be read: \(error)")
+        }
+        guard record.format == IndexRecord.currentFormat else {
+            throw SearchError.notAnIndex(path: folder.path, detail: "index format \(record.format); this zoo reads format \(IndexRecord.currentFormat): rebuild it with `zoo index`")
+        }
+        let file = try SafetensorsFile(contentsOf: folder.appendingPathComponent("vectors.safetensors"))
+        let vectors = try file.floats("vectors")
+        guard vectors.count == record.count * record.width, record.ids.count == record.count else {
+            throw SearchError.notAnIndex(path: folder.path, detail: "vectors.safetensors does not match index.json (\(vectors.count) values for \(record.count) × \(record.width))")
+        }
+        var frames: Tensor?, mask: Tensor?
+        if record.kind == "rerank" {
+            let frameValues = try file.floats("frames"), maskValues = try file.floats("mask")
+            guard frameValues.count == record.count * record.framesPerVideo * record.width, maskValues.count == record.count * record.framesPerVideo else {
+                throw SearchError.notAnIndex(path: folder.path, detail: "the frames or mask of vectors.safetensors do not match index.json")
+            }
+            frames = Tensor(frameValues, shape: [record.count, record.framesPerVideo, record.width])
+            mask = Tensor(maskValues, shape: [record.count, record.framesPerVideo])
+        }
+        return VideoIndex(record: record, vectors: Tensor(vectors, shape: [record.count, record.width]), frames: frames, mask: mask)
+    }
+}
+
+/// Why an index could not be built, read or searched.
+public enum SearchError: Error, CustomStringConvertible, LocalizedError {
+    case notAnIndex(path: String, detail: String)
+    case emptyFeatures(path: String)
+    case unsupportedModel(name: String, taps: [String])
+    case weightsChanged(path: String, recorded: String, found: String)
+    case unknownVideo(id: String, suggestions: [String])
+    case queryNotSupported(what: String, why: String)
+
+    public var description: String {
+        switch self {
+        case let .notAnIndex(path, detail): return "'\(path)' is not a zoo index: \(detail)"
+        case let .emptyFeatures(path): return "'\(path)' holds no video features; make them with `zoo embed --videos`"
+        case let .unsupportedModel(name, taps):
+            return "\(name) keeps neither a video vector nor frame features per video (it keeps \(taps.joined(separator: ", "))), so it cannot index videos"
+        case let .weightsChanged(path, recorded, found):
+            return "the weights at '\(path)' changed since the index was made (checksum \(recorded), now \(found)); rebuild the index with `zoo index`"
+        case let .unknownVideo(id, suggestions):
+            return "the index has no video '\(id)'" + (suggestions.isEmpty ? "" : "; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?")
+        case let .queryNotSupported(what, why): return "\(what): \(why)"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}
