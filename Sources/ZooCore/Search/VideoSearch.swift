@@ -55,18 +55,44 @@ public struct VideoSearch {
         }
     }
 
-    /// The `top` best videos for query vectors `[Q, width]` (unit rows) by dot product, all
-    /// queries in one matrix product.
+    /// The `top` best videos for query vectors `[Q, width]` (unit rows) by dot product.
     public func rank(queries: Tensor, top: Int) -> [[SearchHit]] {
-        let scores = Tensor.matmul(queries, index.vectors, transposeB: true)
-        let count = index.record.count
-        return scores.withUnsafeBufferPointer { values in
-            (0..<queries.shape[0]).map { query in
-                Self.best(UnsafeBufferPointer(rebasing: values[(query * count)..<((query + 1) * count)]), top: top).map {
-                    SearchHit(rank: $0.rank, id: index.record.ids[$0.row], score: $0.score)
+        Self.rank(queries: queries, vectors: index.vectors, top: top).map { hits in
+            hits.map { SearchHit(rank: $0.rank, id: index.record.ids[$0.row], score: $0.score) }
+        }
+    }
+
+    /// The `top` best rows of `vectors` `[N, D]` for each query of `queries` `[Q, D]` by dot
+    /// product, best first (ties: the earlier row). Up to 8 queries read the rows once each
+    /// (`RowDotProducts`, bound by memory bandwidth); more go through one matrix product.
+    public static func rank(queries: Tensor, vectors: Tensor, top: Int) -> [[(rank: Int, row: Int, score: Float)]] {
+        let (queryCount, count, width) = (queries.shape[0], vectors.shape[0], vectors.shape[1])
+        let scores: Tensor
+        if queryCount <= 8 {
+            scores = Tensor.zeros([queryCount, count])
+            scores.withUnsafeMutableBufferPointer { output in
+                vectors.withUnsafeBufferPointer { rows in
+                    queries.withUnsafeBufferPointer { query in
+                        RowDotProducts.scores(rows: rows.baseAddress!, count: count, width: width, queries: query.baseAddress!,
+                                              queryCount: queryCount, into: output.baseAddress!)
+                    }
+                }
+            }
+        } else {
+            scores = Tensor.matmul(queries, vectors, transposeB: true)
+        }
+        var results = [[(rank: Int, row: Int, score: Float)]](repeating: [], count: queryCount)
+        scores.withUnsafeBufferPointer { values in
+            let address = Int(bitPattern: values.baseAddress!)
+            results.withUnsafeMutableBufferPointer { output in
+                let outputAddress = output.baseAddress!
+                Threading.parallelFor(queryCount) { query in
+                    let start = UnsafePointer<Float>(bitPattern: address)! + query * count
+                    (outputAddress + query).pointee = best(UnsafeBufferPointer(start: start, count: count), top: top)
                 }
             }
         }
+        return results
     }
 
     /// The videos most like video `id` of the index (by its stored vector; first-stage vectors of
@@ -106,7 +132,7 @@ public struct VideoSearch {
     }
 
     /// The `top` largest of `scores` (ties: the earlier row first), best first.
-    static func best(_ scores: UnsafeBufferPointer<Float>, top: Int) -> [(rank: Int, row: Int, score: Float)] {
+    public static func best(_ scores: UnsafeBufferPointer<Float>, top: Int) -> [(rank: Int, row: Int, score: Float)] {
         let k = Swift.min(top, scores.count)
         guard k > 0 else { return [] }
         // A sorted buffer of the k best so far: after the first rows, almost every score is below

@@ -1,0 +1,47 @@
+// Scores of a few query vectors against many stored rows, for search: a matrix–vector product
+// is bound by memory bandwidth, so the rows are read once, each row against up to four queries
+// at a time, with eight-wide SIMD accumulators (AVX2 under the package's kernel flags), the rows
+// split across threads. A general GEMM would first pack the whole row matrix for one query.
+import Foundation
+
+/// `scores[q, n] = Σ_d queries[q, d] · rows[n, d]` for a few queries.
+public enum RowDotProducts {
+    /// Fills `scores` (`[queryCount, count]`, row-major) for `rows` `[count, width]` and `queries`
+    /// `[queryCount, width]`, both row-major float32. Any `width` (a tail shorter than 8 is
+    /// summed one by one); threads split the rows.
+    public static func scores(rows: UnsafePointer<Float>, count: Int, width: Int, queries: UnsafePointer<Float>,
+                              queryCount: Int, into scores: UnsafeMutablePointer<Float>) {
+        guard count > 0, queryCount > 0 else { return }
+        let rowsAddress = Int(bitPattern: rows), queriesAddress = Int(bitPattern: queries), scoresAddress = Int(bitPattern: scores)
+        Tensor.parallelRows(count, rowLength: width * Swift.min(queryCount, 4)) { range in
+            let rows = UnsafePointer<Float>(bitPattern: rowsAddress)!
+            let queries = UnsafePointer<Float>(bitPattern: queriesAddress)!
+            let scores = UnsafeMutablePointer<Float>(bitPattern: scoresAddress)!
+            var first = 0
+            while first < queryCount {
+                let group = Swift.min(4, queryCount - first)
+                for row in range {
+                    let base = rows + row * width
+                    var sums = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+                    var d = 0
+                    while d + 8 <= width {
+                        let value = UnsafeRawPointer(base + d).loadUnaligned(as: SIMD8<Float>.self)
+                        let q = queries + first * width + d
+                        sums.0 += value * UnsafeRawPointer(q).loadUnaligned(as: SIMD8<Float>.self)
+                        if group > 1 { sums.1 += value * UnsafeRawPointer(q + width).loadUnaligned(as: SIMD8<Float>.self) }
+                        if group > 2 { sums.2 += value * UnsafeRawPointer(q + 2 * width).loadUnaligned(as: SIMD8<Float>.self) }
+                        if group > 3 { sums.3 += value * UnsafeRawPointer(q + 3 * width).loadUnaligned(as: SIMD8<Float>.self) }
+                        d += 8
+                    }
+                    var totals = SIMD4<Float>(sums.0.sum(), sums.1.sum(), sums.2.sum(), sums.3.sum())
+                    while d < width {
+                        for g in 0..<group { totals[g] += base[d] * queries[(first + g) * width + d] }
+                        d += 1
+                    }
+                    for g in 0..<group { scores[(first + g) * count + row] = totals[g] }
+                }
+                first += group
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+// `zoo-bench search`: brute-force top-k search over random unit vectors (what `zoo search` does
+// on a vector index) against numpy's matrix product + argpartition over the same matrix, timed
+// in the same run with interleaved samples; single queries (bound by memory bandwidth: the
+// bandwidth reached is reported) and batches of queries.
+import Foundation
+import ZooCore
+import ZooTensor
+
+enum SearchBenchmark {
+    static let usage = """
+        usage: zoo-bench search [--sizes 10000,100000,1000000] [--width 512] [--batch 64] [--top 10]
+                                [--rounds 5] [--no-reference] [--json]
+          For each size N: N random unit vectors of WIDTH, and random unit queries. Reports, for
+          one query and for BATCH queries at once, the zoo's seconds per call (VideoSearch.rank:
+          RowDotProducts for up to 8 queries, GEMM above, then a top-k scan) next to numpy's
+          (q @ V.T, np.argpartition, a sort of the k), the median of ROUNDS interleaved samples,
+          and the memory bandwidth one query reaches (N·WIDTH·4 bytes per call).
+        """
+
+    struct Row: Encodable {
+        var size: Int
+        var queries: Int
+        var zooSeconds: Double
+        var numpySeconds: Double?
+        var ratio: Double?
+        var gigabytesPerSecond: Double
+    }
+
+    static func run(_ arguments: [String]) -> Int32 {
+        if arguments.contains("--help") || arguments.contains("-h") { print(usage); return 0 }
+        func value(_ flag: String) -> String? {
+            guard let i = arguments.firstIndex(of: flag), i + 1 < arguments.count else { return nil }
+            return arguments[i + 1]
+        }
+        let sizes = (value("--sizes") ?? "10000,100000,1000000").split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+        let width = value("--width").flatMap(Int.init) ?? 512
+        let batch = value("--batch").flatMap(Int.init) ?? 64
+        let top = value("--top").flatMap(Int.init) ?? 10
+        let rounds = value("--rounds").flatMap(Int.init) ?? 5
+        let json = arguments.contains("--json")
+        guard !sizes.isEmpty, width > 0, batch > 0, top > 0, rounds > 0 else { log("zoo-bench search: bad arguments\n\(usage)"); return 2 }
+
+        var reference: PythonHelper?
+        if !arguments.contains("--no-reference"), let script = findScript() {
+            reference = PythonHelper(arguments: [script], environment: [:])
+            if let line = reference?.readLine(), line.hasPrefix("ready ") {
+                log("reference: numpy \(line.dropFirst(6))")
+            } else {
+                log("reference: numpy unavailable; numpy columns stay empty")
+                reference = nil
+            }
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-bench-search-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch { log("\(error)"); return 1 }
+
+        var generator = RandomGenerator(seed: 2026)
+        let queries = Tensor.randomNormal([batch, width], using: &generator).l2Normalized()
+        let queryFile = folder.appendingPathComponent("queries.f32")
+        do { try write(queries, to: queryFile) } catch { log("\(error)"); return 1 }
+        _ = reference?.request("queries \(queryFile.path) \(batch)")
+        var rows: [Row] = []
+        log("kernels: GEMM \(GEMMBenchmark.isaDescription); row dot products SIMD8 (AVX2)")
+        for size in sizes {
+            let vectors = Tensor.randomNormal([size, width], using: &generator).l2Normalized()
+            let matrixFile = folder.appendingPathComponent("matrix.f32")
+            if reference != nil {
+                do { try write(vectors, to: matrixFile) } catch { log("\(error)"); return 1 }
+                _ = reference?.request("load \(matrixFile.path) \(size) \(width)")
+                try? FileManager.default.removeItem(at: matrixFile)
+            }
+            for queryCount in [1, batch] {
+                let q = queries.slice(axis: 0, 0..<queryCount)
+                let reps = Swift.max(1, Int(2e8 / Double(size * width * Swift.max(1, queryCount / 8))))
+                var zooSamples: [Double] = [], numpySamples: [Double] = []
+                _ = VideoSearch.rank(queries: q, vectors: vectors, top: top)   // warm-up
+                for _ in 0..<rounds {
+                    let started = DispatchTime.now().uptimeNanoseconds
+                    for _ in 0..<reps { _ = VideoSearch.rank(queries: q, vectors: vectors, top: top) }
+                    zooSamples.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 / Double(reps))
+                    if let line = reference?.request("time \(queryCount) \(top) \(reps)"), line.hasPrefix("ok "),
+                       let seconds = Double(line.split(separator: " ")[1]) {
+                        numpySamples.append(seconds)
+                    }
+                }
+                let zoo = median(zooSamples), numpy = numpySamples.isEmpty ? nil : median(numpySamples)
+                let row = Row(size: size, queries: queryCount, zooSeconds: zoo, numpySeconds: numpy, ratio: numpy.map { $0 / zoo },
+                              gigabytesPerSecond: Double(size * width * 4) / zoo / 1e9)
+                rows.append(row)
+                if !json {
+                    print(String(format: "N %8d  queries %3d  zoo %9.3f ms  numpy %9@ ms  zoo/numpy speed %6@   %6.1f GB/s of vectors per call",
+                                 size, queryCount, zoo * 1e3, numpy.map { String(format: "%.3f", $0 * 1e3) } ?? "-",
+                                 row.ratio.map { String(format: "%.2fx", $0) } ?? "-", row.gigabytesPerSecond))
+                }
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            if let data = try? encoder.encode(rows) { print(String(decoding: data, as: UTF8.self)) }
+        }
+        return 0
+    }
+
+    private static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
+    }
+
+    private static func write(_ tensor: Tensor, to url: URL) throws {
+        try tensor.withUnsafeBufferPointer { try Data(buffer: $0).write(to: url) }
+    }
+
+    private static func findScript() -> String? {
+        let fromSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/search_reference.py").path
+        let fromCwd = FileManager.default.currentDirectoryPath + "/scripts/search_reference.py"
+        return [fromSource, fromCwd].first { FileManager.default.fileExists(atPath: $0) }
+    }
+}
