@@ -105,7 +105,7 @@ public struct VideoDecoder: Sendable {
         do throws(FFmpegError) {
             count = try ffmpeg.withLiteralInputPath(path) { (input) throws(FFmpegError) -> Int in
                 let filter = try samplingFilter(input: input, path: path)
-                let arguments = ["-nostdin", "-hide_banner", "-v", "error", "-i", input, "-map", "0:v:0",
+                let arguments = ["-nostdin", "-hide_banner", "-v", "error", "-threads", "1", "-i", input, "-map", "0:v:0",
                                  "-vf", filter, "-vsync", "passthrough", "-sws_flags", "bicubic"]
                     + (lastSecond.map { ["-frames:v", String(Swift.max($0, 0) + 1)] } ?? [])
                     + ["-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "-"]

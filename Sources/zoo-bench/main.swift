@@ -16,6 +16,7 @@ let subcommands: [Subcommand] = [
     Subcommand(name: "block", summary: "pre-LN transformer block forward+backward vs PyTorch", run: BlockBenchmark.run),
     Subcommand(name: "tokenize", summary: "CLIP tokenizer captions/s (first pass and cached)", run: TokenizerBenchmark.run),
     Subcommand(name: "clip", summary: "CLIP encoder throughput: images/s and captions/s", run: CLIPBenchmark.run),
+    Subcommand(name: "embed", summary: "zoo embed --videos throughput vs the encoder alone on the same frames", run: EmbedBenchmark.run),
     Subcommand(name: "search", summary: "brute-force top-k search latency and queries/s vs numpy's argpartition", run: SearchBenchmark.run),
 ]
 

@@ -1,0 +1,81 @@
+// `zoo-bench embed`: the throughput of `zoo embed --videos` (ffmpeg decoding ahead of the
+// encoder, chunk files, merge) against the encoder alone on the same frames, decoded beforehand,
+// in the same run with interleaved samples. The goal is that decoding hides behind encoding.
+import Foundation
+import ZooCatalog
+import ZooCore
+import ZooData
+import ZooManifest
+import ZooTensor
+
+enum EmbedBenchmark {
+    static let usage = """
+        usage: zoo-bench embed [MODEL] [--videos N] [--seconds S] [--size WxH] [--frames F] [--batch B] [--workers W] [--rounds R]
+          Makes N test videos with ffmpeg (default 16 of 8 s at 320x240, 25 fps), then times
+          (a) the encoder alone on their frames, decoded beforehand, in batches of B videos, and
+          (b) the whole `zoo embed --videos` pipeline (W ffmpeg workers ahead of the encoder) on the
+          same files, R interleaved rounds each; reports videos/s and (b) / (a). MODEL (default
+          clip-vit-b32) has random weights: the speed does not depend on their values.
+        """
+
+    static func run(_ arguments: [String]) -> Int32 {
+        if arguments.contains("--help") || arguments.contains("-h") { print(usage); return 0 }
+        func value(_ flag: String) -> String? {
+            guard let i = arguments.firstIndex(of: flag), i + 1 < arguments.count else { return nil }
+            return arguments[i + 1]
+        }
+        let name = arguments.first { !$0.hasPrefix("-") && Int($0) == nil && !$0.contains("x") } ?? "clip-vit-b32"
+        let count = value("--videos").flatMap(Int.init) ?? 16, seconds = value("--seconds").flatMap(Int.init) ?? 8
+        let size = value("--size") ?? "320x240", frames = value("--frames").flatMap(Int.init) ?? 12
+        let batch = value("--batch").flatMap(Int.init) ?? 16, workers = value("--workers").flatMap(Int.init) ?? 2
+        let rounds = value("--rounds").flatMap(Int.init) ?? 3
+        let ffmpeg = FFmpeg()
+        guard ffmpeg.isAvailable else { log("zoo-bench embed: ffmpeg is needed (apt-get install ffmpeg)"); return 1 }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-bench-embed-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            let videos = folder.appendingPathComponent("videos")
+            try FileManager.default.createDirectory(at: videos, withIntermediateDirectories: true)
+            for index in 0..<count {
+                let path = videos.appendingPathComponent(String(format: "video%03d.mp4", index)).path
+                _ = try ffmpeg.run(.ffmpeg, ["-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=\(size):rate=25", "-t", String(seconds),
+                                             "-vf", "hue=h=\(index * 20)", "-pix_fmt", "yuv420p", path], input: path)
+            }
+            let registry = try Registry(manifest: try Manifest.parse(ZooCatalog.manifestJSON), entries: ZooCatalog.methodEntries)
+            guard let model = try GlobalRandom.withSeed(0, { try registry.createModel(name) }) as? any ContrastiveModel else {
+                log("zoo-bench embed: \(name) is not a CLIP-style model"); return 1
+            }
+            model.eval()
+            let decoder = VideoDecoder(framesPerVideo: frames, imageSize: model.imageSize, ffmpeg: ffmpeg)
+            let items = try VideoCollection.items(videos, extensions: VideoCollection.videoExtensions)
+            let decoded = try items.map { try decoder.frames(of: $0.file, videoID: $0.id) }
+            log("zoo-bench embed: \(name), \(count) videos of \(seconds) s at \(size), \(frames) frames each, batches of \(batch), \(workers) workers")
+            var encoderSamples: [Double] = [], pipelineSamples: [Double] = []
+            for round in 0..<rounds {
+                let started = DispatchTime.now().uptimeNanoseconds
+                for start in stride(from: 0, to: decoded.count, by: batch) {
+                    let part = Array(decoded[start..<Swift.min(start + batch, decoded.count)])
+                    var mask = [Float](repeating: 0, count: part.count * frames)
+                    for (row, video) in part.enumerated() { for f in 0..<video.validFrames { mask[row * frames + f] = 1 } }
+                    _ = noGrad { model.encodeVideo(pixels: Tensor.stack(part.map(\.values)), mask: Tensor(mask, shape: [part.count, frames])).frames }
+                }
+                encoderSamples.append(Double(count) / (Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
+                let out = folder.appendingPathComponent("out\(round)")
+                let record = EmbeddingRecord(model: name, weights: "random", weightsChecksum: "0", framesPerVideo: frames, imageSize: model.imageSize,
+                                             videosPerBatch: batch, items: items, kind: "videos")
+                let embedder = VideoEmbedder(items: items, encoder: model, decoder: decoder, record: record, workers: workers)
+                let pipelineStarted = DispatchTime.now().uptimeNanoseconds
+                _ = try embedder.run(into: out)
+                pipelineSamples.append(Double(count) / (Double(DispatchTime.now().uptimeNanoseconds - pipelineStarted) / 1e9))
+                log(String(format: "round %d: encoder alone %.2f videos/s, zoo embed %.2f videos/s", round + 1, encoderSamples.last!, pipelineSamples.last!))
+            }
+            let encoder = encoderSamples.sorted()[rounds / 2], pipeline = pipelineSamples.sorted()[rounds / 2]
+            print(String(format: "encoder alone %.2f videos/s, zoo embed %.2f videos/s: %.0f%% of the encoder alone (median of %d)",
+                         encoder, pipeline, 100 * pipeline / encoder, rounds))
+            return 0
+        } catch {
+            log("zoo-bench embed: \(error)")
+            return 1
+        }
+    }
+}
