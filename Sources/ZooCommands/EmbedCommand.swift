@@ -34,7 +34,7 @@ public struct EmbedCommand: Command {
                 .repeated("set", valueName: "KEY=VALUE", help: "Override a config value the weights cannot tell (e.g. visionHeads=12)"),
                 .value("videos", valueName: "SOURCE", help: "Embed a collection: a folder (searched recursively) or a .csv/.jsonl list of path[,id][,caption][,split]; --out is then a folder"),
                 .value("images", valueName: "SOURCE", help: "The same for still images (one frame each)"),
-                .value("frames", valueName: "F", help: "--videos: frames per video, at 1 per second as CLIP4Clip samples them (default 12)"),
+                .value("frames", valueName: "F", help: "--videos: frames per video, at 1 per second as the official retrieval loaders sample them (default 12)"),
                 .value("workers", valueName: "N", help: "--videos/--images: decoding processes running ahead of the encoder (default: the cores, at most 4)"),
                 .value("batch", valueName: "N", help: "--videos/--images: videos per encoder batch, the unit a resumed run redoes (default 16)"),
             ] + [NonFiniteOption.spec],

@@ -27,7 +27,7 @@ public struct SearchCommand: Command {
                 .value("video", valueName: "ID", help: "Videos like this video of the index"),
                 .value("image", valueName: "FILE", help: "Videos like this image (through the model's image encoder)"),
                 .value("top", valueName: "K", help: "Results per query (default 10)"),
-                .value("rerank", valueName: "N", help: "Re-ranking indexes (X-CLIP, tightTransf): candidates the head re-scores (default 100)"),
+                .value("rerank", valueName: "N", help: "Re-ranking indexes (heads whose score needs the caption): candidates the head re-scores (default 100)"),
                 .flag("json", help: "Print the results as JSON"),
                 .value("html", valueName: "FILE", help: "Also write a self-contained page with thumbnails, scores and ids"),
                 OutputFile.forceOption,

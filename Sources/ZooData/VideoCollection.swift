@@ -45,12 +45,14 @@ public enum VideoCollection {
                 throw .malformed(path: source.path, place: row.place, detail: "id '\(id)' is given to both '\(known)' and '\(row.path)'")
             }
             pathOfID[id] = row.path
-            if position[id] == nil {
-                position[id] = items.count
+            let slot: Int
+            if let known = position[id] { slot = known } else {
+                slot = items.count
+                position[id] = slot
                 let file = row.path.hasPrefix("/") ? URL(fileURLWithPath: row.path) : folder.appendingPathComponent(row.path)
                 items.append(CollectionItem(id: id, file: file, captions: []))
             }
-            if let caption = row.caption { items[position[id]!].captions.append((row.split ?? "test", caption)) }
+            if let caption = row.caption { items[slot].captions.append((row.split ?? "test", caption)) }
         }
         guard !items.isEmpty else { throw .emptySplit(name: source.path, detail: "the list has no rows") }
         return items

@@ -18,7 +18,7 @@ private func zoo(_ arguments: [String]) -> (status: Int32, output: String, error
 
 /// Twelve files: ten short videos (odd sizes, a 0.4 s clip, a portrait one, one of 14 s, four in a
 /// subfolder), a corrupt file and a zero-byte file.
-private func makeCollection() throws -> URL {
+func makeVideoCollection() throws -> URL {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-collection-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
     let specs = [("33x25", "2"), ("64x48", "3"), ("48x96", "2"), ("50x30", "0.4"), ("32x24", "5"), ("100x60", "14"),
@@ -37,7 +37,7 @@ private func makeCollection() throws -> URL {
 struct EmbedCollectionTests {
     @Test("frame features equal the encoder on zoo eval's own decoding of the same files, and the two bad files are skipped with reasons")
     func featuresMatchEvaluationDecoding() throws {
-        let collection = try makeCollection()
+        let collection = try makeVideoCollection()
         defer { try? FileManager.default.removeItem(at: collection) }
         let out = collection.deletingLastPathComponent().appendingPathComponent(collection.lastPathComponent + "-features")
         defer { try? FileManager.default.removeItem(at: out) }
@@ -73,7 +73,7 @@ struct EmbedCollectionTests {
 
     @Test("a list with captions gives a captions.json that zoo eval reads as features:DIR")
     func listWithCaptionsEvaluates() throws {
-        let collection = try makeCollection()
+        let collection = try makeVideoCollection()
         defer { try? FileManager.default.removeItem(at: collection) }
         var csv = "path,caption\n"
         for index in 0..<10 { csv += (index >= 6 ? "sub/" : "") + "clip\(index).mp4,test pattern \(index)\n" }
@@ -92,7 +92,7 @@ struct EmbedCollectionTests {
 
     @Test("killed (SIGKILL) at five random moments and run again, the features file is byte-identical to one uninterrupted run")
     func killedAndResumed() throws {
-        let collection = try makeCollection()
+        let collection = try makeVideoCollection()
         defer { try? FileManager.default.removeItem(at: collection) }
         let base = collection.deletingLastPathComponent().appendingPathComponent(collection.lastPathComponent)
         let whole = URL(fileURLWithPath: base.path + "-whole"), resumed = URL(fileURLWithPath: base.path + "-resumed")
@@ -138,7 +138,7 @@ struct EmbedCollectionTests {
 
     @Test("an output folder made from other weights or another collection is refused, never mixed")
     func foreignFolderIsRefused() throws {
-        let collection = try makeCollection()
+        let collection = try makeVideoCollection()
         defer { try? FileManager.default.removeItem(at: collection) }
         let out = URL(fileURLWithPath: collection.path + "-foreign")
         defer { try? FileManager.default.removeItem(at: out) }
@@ -149,6 +149,28 @@ struct EmbedCollectionTests {
         let occupied = zoo(["embed", "clip-tiny", "--weights", tinyCLIP.path, "--videos", collection.path, "--out", collection.path])
         #expect(occupied.status == 1 && occupied.errors.contains("is not empty"))
         #expect(!FileManager.default.fileExists(atPath: collection.appendingPathComponent("embedding.json").path))
+    }
+}
+
+@Suite("zoo embed --images")
+struct EmbedImagesTests {
+    @Test("each image becomes one [1, D] frame feature; an image that cannot be read is skipped with its reason")
+    func images() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-images-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for index in 0..<3 {
+            try Data("P6\n5 3\n255\n".utf8 + (0..<45).map { UInt8(($0 * 17 + index * 60) % 256) }).write(to: folder.appendingPathComponent("still\(index).ppm"))
+        }
+        try Data("P6\n5 3\n255\n".utf8).write(to: folder.appendingPathComponent("cut.ppm"))
+        let out = URL(fileURLWithPath: folder.path + "-out")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = zoo(["embed", "clip-tiny", "--weights", tinyCLIP.path, "--images", folder.path, "--out", out.path])
+        #expect(result.status == 0, "\(result.errors)")
+        let file = try SafetensorsFile(contentsOf: out.appendingPathComponent("features.safetensors"))
+        #expect(file.names == ["still0.ppm", "still1.ppm", "still2.ppm"])
+        #expect(file.entry("still0.ppm")?.shape.first == 1)
+        #expect(result.output.contains("cut.ppm"))
     }
 }
 

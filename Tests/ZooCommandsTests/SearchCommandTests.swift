@@ -172,3 +172,39 @@ struct SearchCommandTests {
         #expect(changed.status == 1 && changed.errors.contains("changed since the index was made"))
     }
 }
+
+@Suite("zoo search on embedded videos", .enabled(if: FFmpeg.isAvailable, "ffmpeg is not installed: apt-get install ffmpeg"))
+struct SearchPageTests {
+    @Test("--html writes one self-contained page: the query, every hit's id and score, and a JPEG thumbnail of each video")
+    func htmlPage() throws {
+        let collection = try makeVideoCollection()
+        defer { try? FileManager.default.removeItem(at: collection) }
+        let features = URL(fileURLWithPath: collection.path + "-features"), index = URL(fileURLWithPath: collection.path + "-index")
+        defer { for folder in [features, index] { try? FileManager.default.removeItem(at: folder) } }
+        let run = { (arguments: [String]) in runZoo([EmbedCommand(registry: commandTestRegistry), IndexCommand(registry: commandTestRegistry),
+                                                     SearchCommand(registry: commandTestRegistry)], arguments) }
+        #expect(run(["embed", "clip-tiny", "--weights", tinyCLIP.path, "--videos", collection.path, "--out", features.path, "--frames", "4"]).status == 0)
+        #expect(run(["index", "clip-tiny", "--weights", tinyCLIP.path, "--features", features.path, "--out", index.path, "--frames", "4"]).status == 0)
+        let page = collection.appendingPathComponent("results.html")
+        let result = run(["search", index.path, "a <striped> test & pattern", "--top", "10", "--html", page.path])
+        #expect(result.status == 0, "\(result.errors)")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("</html>"))
+        #expect(html.contains("a &lt;striped&gt; test &amp; pattern"))
+        let images = html.components(separatedBy: "data:image/jpeg;base64,").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        #expect(images.count == 10)
+        for image in images {
+            let bytes = try #require(Data(base64Encoded: image))
+            #expect(Array(bytes.prefix(2)) == [0xFF, 0xD8], "not a JPEG")
+        }
+        for hit in 0..<10 { #expect(html.contains("#\(hit + 1)</span>")) }
+        #expect(!html.contains("http://") && !html.contains("https://"))   // nothing fetched from elsewhere
+
+        // An image query through the image encoder.
+        let image = collection.appendingPathComponent("still.ppm")
+        try Data("P6\n4 4\n255\n".utf8 + (0..<48).map { UInt8($0 * 5) }).write(to: image)
+        let byImage = run(["search", index.path, "--image", image.path, "--top", "3", "--json"])
+        #expect(byImage.status == 0, "\(byImage.errors)")
+        #expect(byImage.output.contains("videos like"))
+    }
+}
