@@ -170,6 +170,12 @@ struct SearchCommandTests {
         try (try Data(contentsOf: config) + Data(" ".utf8)).write(to: config)
         let changed = zoo(["search", index.path, "a dog"])
         #expect(changed.status == 1 && changed.errors.contains("changed since the index was made"))
+
+        // Features from another encoder (48 wide for a 32-wide model) are refused before any product.
+        let wide = try randomFeatures(count: 5, width: 48, seed: 4)
+        defer { try? FileManager.default.removeItem(at: wide) }
+        let mismatch = zoo(["index", "clip-tiny", "--weights", tinyCLIP.path, "--features", wide.path, "--out", wide.appendingPathComponent("index").path])
+        #expect(mismatch.status == 1 && mismatch.errors.contains("48 wide"), "\(mismatch.errors)")
     }
 }
 

@@ -83,6 +83,17 @@ public struct VideoIndex {
         let file = try SafetensorsFile(contentsOf: features)
         let ids = file.names.sorted()
         guard !ids.isEmpty else { throw SearchError.emptyFeatures(path: features.path) }
+        // Every video as wide as the model reads frame features (features from another encoder
+        // would otherwise reach a matrix product of the wrong shape).
+        let expected = (model as any ZooModel).frameFeatureWidth
+        for entry in file.entries {
+            guard entry.shape.count == 2, entry.shape[0] >= 1, entry.dtype.isFloatingPoint else {
+                throw SearchError.notAnIndex(path: features.path, detail: "tensor '\(entry.name)' is \(entry.dtype.rawValue) \(entry.shape), not [frames, D] floating point")
+            }
+            if let expected, entry.shape[1] != expected {
+                throw SearchError.widthMismatch(path: features.path, id: entry.name, found: entry.shape[1], expected: expected, model: base.model)
+            }
+        }
         var vectors: [Float] = [], frames: [Float] = [], masks: [Float] = []
         var kind: String?, width = 0
         model.eval()
@@ -190,6 +201,7 @@ public enum SearchError: Error, CustomStringConvertible, LocalizedError {
     case weightsChanged(path: String, recorded: String, found: String)
     case unknownVideo(id: String, suggestions: [String])
     case queryNotSupported(what: String, why: String)
+    case widthMismatch(path: String, id: String, found: Int, expected: Int, model: String)
 
     public var description: String {
         switch self {
@@ -202,6 +214,9 @@ public enum SearchError: Error, CustomStringConvertible, LocalizedError {
         case let .unknownVideo(id, suggestions):
             return "the index has no video '\(id)'" + (suggestions.isEmpty ? "" : "; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?")
         case let .queryNotSupported(what, why): return "\(what): \(why)"
+        case let .widthMismatch(path, id, found, expected, model):
+            return "'\(path)': the features of '\(id)' are \(found) wide, but \(model) reads \(expected)-wide frame features; "
+                + "embed the videos with the model's own backbone (zoo embed BACKBONE --weights … --videos …)"
         }
     }
 

@@ -34,13 +34,13 @@ public struct VideoSearch {
             let ids = try tokenizer.encode(texts, truncate: true, contextLength: index.record.contextLength)
             let taps = try model.encodeCaptions(ids)
             if index.isVector {
-                guard let queries = taps[.textEmbedding] else {
-                    throw SearchError.queryNotSupported(what: "this model", why: "it keeps no caption vector, but the index holds vectors")
+                guard let queries = taps[.textEmbedding], queries.shape.last == index.record.width else {
+                    throw SearchError.queryNotSupported(what: "this model", why: "it gives no caption vector as wide as the index's (\(index.record.width))")
                 }
                 return rank(queries: queries, top: top)
             }
-            guard let sentences = taps[.sentenceFeatures] else {
-                throw SearchError.queryNotSupported(what: "this model", why: "it keeps no sentence features for the first stage")
+            guard let sentences = taps[.sentenceFeatures], sentences.shape.last == index.record.width else {
+                throw SearchError.queryNotSupported(what: "this model", why: "it gives no sentence features as wide as the index's (\(index.record.width))")
             }
             let firstStage = rank(queries: sentences.l2NormalizedKeepingZeroRows(), top: Swift.max(top, Swift.min(rerank, index.record.count)))
             var results: [[SearchHit]] = []
@@ -57,7 +57,9 @@ public struct VideoSearch {
 
     /// The `top` best videos for query vectors `[Q, width]` (unit rows) by dot product.
     public func rank(queries: Tensor, top: Int) -> [[SearchHit]] {
-        Self.rank(queries: queries, vectors: index.vectors, top: top).map { hits in
+        precondition(queries.shape.count == 2 && queries.shape[1] == index.record.width,
+                     "rank: queries \(queries.shape) for \(index.record.width)-wide vectors (checked by the callers)")
+        return Self.rank(queries: queries, vectors: index.vectors, top: top).map { hits in
             hits.map { SearchHit(rank: $0.rank, id: index.record.ids[$0.row], score: $0.score) }
         }
     }
@@ -117,6 +119,9 @@ public struct VideoSearch {
                 vector = VideoIndex.firstStageVectors(frames: frames, mask: mask)
             } else {
                 throw SearchError.queryNotSupported(what: "--image", why: "the model gives no vector for an image")
+            }
+            guard vector.shape.last == index.record.width else {
+                throw SearchError.queryNotSupported(what: "--image", why: "the image's vector is not as wide as the index's (\(index.record.width))")
             }
             return rank(queries: vector, top: top)[0]
         }
