@@ -159,7 +159,8 @@ public struct EmbedCommand: Command {
         guard let model = module as? any ContrastiveModel else {
             throw RuntimeError("\(name) is not a contrastive image–text model; `zoo embed` needs one (`zoo list --kind model --family retrieval`)")
         }
-        let record = EmbeddingRecord(model: name, weights: weights, weightsChecksum: try ContentChecksum.of(URL(fileURLWithPath: weights)),
+        // The absolute path, so the same command from another folder resumes the same embedding.
+        let record = EmbeddingRecord(model: name, weights: URL(fileURLWithPath: weights).standardizedFileURL.path, weightsChecksum: try ContentChecksum.of(URL(fileURLWithPath: weights)),
                                      framesPerVideo: frames, imageSize: model.imageSize, videosPerBatch: batch, items: items,
                                      kind: isImages ? "images" : "videos")
         var embedder = VideoEmbedder(items: items, encoder: model, decoder: VideoDecoder(framesPerVideo: frames, imageSize: model.imageSize, ffmpeg: ffmpeg),

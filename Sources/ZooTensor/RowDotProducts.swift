@@ -18,6 +18,31 @@ public enum RowDotProducts {
             let queries = UnsafePointer<Float>(bitPattern: queriesAddress)!
             let scores = UnsafeMutablePointer<Float>(bitPattern: scoresAddress)!
             var first = 0
+            if queryCount == 1 {
+                // One query: four independent accumulators, so the multiply-adds of a row do not
+                // wait on each other (one chain would be bound by the FMA latency, not by memory).
+                let query = queries
+                for row in range {
+                    let base = rows + row * width
+                    var a = SIMD8<Float>(), b = SIMD8<Float>(), c = SIMD8<Float>(), e = SIMD8<Float>()
+                    var d = 0
+                    while d + 32 <= width {
+                        a += UnsafeRawPointer(base + d).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(query + d).loadUnaligned(as: SIMD8<Float>.self)
+                        b += UnsafeRawPointer(base + d + 8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(query + d + 8).loadUnaligned(as: SIMD8<Float>.self)
+                        c += UnsafeRawPointer(base + d + 16).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(query + d + 16).loadUnaligned(as: SIMD8<Float>.self)
+                        e += UnsafeRawPointer(base + d + 24).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(query + d + 24).loadUnaligned(as: SIMD8<Float>.self)
+                        d += 32
+                    }
+                    while d + 8 <= width {
+                        a += UnsafeRawPointer(base + d).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(query + d).loadUnaligned(as: SIMD8<Float>.self)
+                        d += 8
+                    }
+                    var total = ((a + b) + (c + e)).sum()
+                    while d < width { total += base[d] * query[d]; d += 1 }
+                    scores[row] = total
+                }
+                return
+            }
             while first < queryCount {
                 let group = Swift.min(4, queryCount - first)
                 for row in range {

@@ -132,7 +132,7 @@ public struct VideoEmbedder {
             try Self.decode(collection[index], with: videoDecoder, kind: kind)
         }
         defer { queue.stop() }
-        var done = (batchCount - pending.count) * batch
+        var done = Swift.min((batchCount - pending.count) * batch, items.count)
         for chunk in pending {
             let range = (chunk * batch)..<Swift.min((chunk + 1) * batch, items.count)
             var decoded: [(item: CollectionItem, frames: VideoFrames)] = [], skipped: [SkippedVideo] = []

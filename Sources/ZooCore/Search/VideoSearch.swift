@@ -42,10 +42,11 @@ public struct VideoSearch {
             guard let sentences = taps[.sentenceFeatures], sentences.shape.last == index.record.width else {
                 throw SearchError.queryNotSupported(what: "this model", why: "it gives no sentence features as wide as the index's (\(index.record.width))")
             }
-            let firstStage = rank(queries: sentences.l2NormalizedKeepingZeroRows(), top: Swift.max(top, Swift.min(rerank, index.record.count)))
+            let candidates = Swift.max(top, Swift.min(rerank, index.record.count))
+            let firstStage = Self.rank(queries: sentences.l2NormalizedKeepingZeroRows(), vectors: index.vectors, top: candidates)
             var results: [[SearchHit]] = []
-            for (query, candidates) in firstStage.enumerated() {
-                let rows = candidates.map { index.row(of: $0.id) ?? 0 }
+            for (query, picked) in firstStage.enumerated() {
+                let rows = picked.map(\.row)
                 var captionTaps: [Tap: Tensor] = [:]
                 for (tap, tensor) in taps { captionTaps[tap] = tensor.slice(axis: 0, query..<(query + 1)) }
                 let scores = try model.score(captions: captionTaps, videos: videoTaps(rows: rows)).scalars
@@ -81,7 +82,9 @@ public struct VideoSearch {
                 }
             }
         } else {
-            scores = Tensor.matmul(queries, vectors, transposeB: true)
+            // V·Qᵀ keeps the long side as the GEMM's rows, where its kernels are at their best;
+            // the [N, Q] result is then transposed (Q·N floats, small next to the product).
+            scores = Tensor.matmul(vectors, queries, transposeB: true).transposed()
         }
         var results = [[(rank: Int, row: Int, score: Float)]](repeating: [], count: queryCount)
         scores.withUnsafeBufferPointer { values in
