@@ -47,11 +47,7 @@ enum DataCheck {
         if let frames = arguments.value("frames") { options.frames = try ExperimentFlags.positive(frames, "--frames") }
         for option in DataPathOption.all { if let path = arguments.value(option.name) { options.paths[option.name] = path } }
         let context = try arguments.integer("words", default: spec.defaultWords ?? 32, in: 2...10_000)
-        let policy: MissingVideoPolicy
-        if let text = arguments.value("max-missing") {
-            guard let parsed = MissingVideoPolicy(text: text) else { throw UsageError("--max-missing must be a percentage (5%) or a fraction (0.05), got \"\(text)\"") }
-            policy = parsed
-        } else { policy = MissingVideoPolicy() }
+        let policy = try arguments.value("max-missing").map(ExperimentFlags.missingVideoPolicy) ?? MissingVideoPolicy()
         guard spec.annotatedSplitKind else {
             throw UsageError("`zoo data check` reads video-file datasets (msrvtt:DIR, msvd:DIR, lsmdc:DIR, didemo:DIR, activitynet:DIR, list:FILE); \(spec) is not one")
         }

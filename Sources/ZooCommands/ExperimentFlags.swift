@@ -74,12 +74,7 @@ enum ExperimentFlags {
         }
         if let split = arguments.value("train-split") { experiment.data.trainSplit = split }
         if let split = arguments.value("test-split") { experiment.data.testSplit = split }
-        if let text = arguments.value("max-missing") {
-            guard let policy = MissingVideoPolicy(text: text) else {
-                throw UsageError("--max-missing must be a percentage (5%) or a fraction (0.05) between 0 and 100%, got \"\(text)\"")
-            }
-            experiment.data.maxMissing = policy.fraction
-        }
+        if let text = arguments.value("max-missing") { experiment.data.maxMissing = try missingVideoPolicy(text).fraction }
         let normalizations = QueryNormalization.allCases.filter { arguments.flag($0.rawValue) }
         if !normalizations.isEmpty { experiment.data.queryNormalizations = normalizations }
         for option in DataPathOption.all { if let path = arguments.value(option.name) { experiment.data.paths[option.name] = path } }
@@ -126,6 +121,14 @@ enum ExperimentFlags {
             experiment.seed = value
         }
         if let every = arguments.value("eval-every") { experiment.recipe.evaluateEvery = try positive(every, "--eval-every") }
+    }
+
+    /// `--max-missing P`: a percentage (`5%`) or a fraction (`0.05`).
+    static func missingVideoPolicy(_ text: String) throws -> MissingVideoPolicy {
+        guard let policy = MissingVideoPolicy(text: text) else {
+            throw UsageError("--max-missing must be a percentage (5%) or a fraction (0.05) between 0 and 100%, got \"\(text)\"")
+        }
+        return policy
     }
 
     static func positive(_ text: String, _ flag: String) throws -> Int {

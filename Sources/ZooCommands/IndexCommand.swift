@@ -31,14 +31,14 @@ public struct IndexCommand: Command {
 
     public var discussion: String {
         """
-        A model whose score is a dot product (CLIP, clip4clip-meanp/-seqlstm/-seqtransf, TeachCLIP's
-        student) stores one vector per video; a head whose score needs the query (X-CLIP,
-        clip4clip-tighttransf) stores the frame features and a first-stage vector, and `zoo search`
-        re-ranks the first stage's best with the head. index.json records the model, the weights'
-        checksum, the features and the ids (docs/search.md).
+        A model or head whose score is a dot product of one caption vector and one video vector
+        stores one vector per video. A head whose score needs the caption itself stores the frame
+        features and a first-stage vector, and `zoo search` re-ranks the first stage's best with
+        the head. `zoo info NAME` says which a head is (its factorised ability); index.json records
+        the model, the weights' checksum, the features and the ids (docs/search.md).
 
         Examples:
-          zoo index clip4clip-meanp --weights runs/meanp/best.safetensors --features my-features --out my-index
+          zoo index HEAD --weights runs/head/best.safetensors --features my-features --out my-index
           zoo index clip-vit-b32 --weights ViT-B-32.safetensors --features my-features --out clip-index --half
         """
     }

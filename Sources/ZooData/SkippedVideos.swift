@@ -16,6 +16,13 @@ public struct SkippedVideo: Codable, Sendable, Equatable {
         (self.id, self.path, self.reason, self.stage) = (id, path, reason, stage)
     }
 
+    /// `entries` as JSON Lines, one sorted-key object per line (`skipped.jsonl`, `skipped-videos.jsonl`).
+    public static func jsonLines(_ entries: [SkippedVideo]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try entries.map { String(decoding: try encoder.encode($0), as: UTF8.self) + "\n" }.joined()
+    }
+
     /// `1%`, `0.5%`, `25%`.
     static func percent(_ fraction: Double) -> String {
         let value = fraction * 100
@@ -98,6 +105,7 @@ public final class SkippedVideos: @unchecked Sendable {
 
     /// The entries as JSON Lines (one object per video), for `skipped-videos.jsonl`.
     public func jsonLines(includingSplit: Bool = false) throws -> String {
+        guard includingSplit else { return try SkippedVideo.jsonLines(all) }
         struct Line: Encodable {
             var entry: SkippedVideo
             var split: String?
@@ -110,7 +118,7 @@ public final class SkippedVideos: @unchecked Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try all.map { String(decoding: try encoder.encode(Line(entry: $0, split: includingSplit ? split : nil)), as: UTF8.self) + "\n" }.joined()
+        return try all.map { String(decoding: try encoder.encode(Line(entry: $0, split: split)), as: UTF8.self) + "\n" }.joined()
     }
 
     /// One line for logs: `left out 3 of 12 videos of SPLIT: a (reason); …`.

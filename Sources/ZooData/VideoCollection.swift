@@ -59,17 +59,10 @@ public enum VideoCollection {
     }
 
     private static func folderItems(_ folder: URL, extensions: Set<String>) -> [CollectionItem] {
-        let root = folder.resolvingSymlinksInPath()
-        var found: [(String, URL)] = []
-        if let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles]) {
-            for case let url as URL in walker where extensions.contains(url.pathExtension.lowercased()) {
-                var isFolder: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
-                let relative = String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))
-                found.append((relative, url))
-            }
+        let root = folder.resolvingSymlinksInPath().standardizedFileURL.path
+        return VideoFolderIndex.regularFiles(under: folder).filter { extensions.contains($0.pathExtension.lowercased()) }.map { url in
+            CollectionItem(id: String(url.standardizedFileURL.path.dropFirst(root.count + 1)), file: url, captions: [])
         }
-        return found.sorted { $0.0 < $1.0 }.map { CollectionItem(id: $0.0, file: $0.1, captions: []) }
     }
 
     private struct Row {

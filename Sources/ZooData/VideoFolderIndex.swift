@@ -28,17 +28,7 @@ public struct VideoFolderIndex: Sendable {
             throw .missingFolder(what: "the videos folder", path: folder.path, flag: "--videos-folder DIR")
         }
         var files: [String: URL] = [:], duplicates: [String] = []
-        var paths: [URL] = []
-        // The folder itself may be a symbolic link (datasets often live on another disk); links
-        // below it are not followed, as os.walk does not follow them.
-        if let walker = FileManager.default.enumerator(at: folder.resolvingSymlinksInPath(), includingPropertiesForKeys: nil,
-                                                        options: [.skipsHiddenFiles]) {
-            for case let url as URL in walker {
-                var isFolder: ObjCBool = false
-                if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue { paths.append(url) }
-            }
-        }
-        for url in paths.sorted(by: { $0.path < $1.path }) {
+        for url in Self.regularFiles(under: folder) {
             let name = url.lastPathComponent
             let id: String
             switch key {
@@ -51,6 +41,21 @@ public struct VideoFolderIndex: Sendable {
             files[id] = url
         }
         (self.folder, self.key, self.files, self.duplicates) = (folder, key, files, duplicates)
+    }
+
+    /// Every regular file under `folder`, recursively, in path order, hidden files left out. The
+    /// folder itself may be a symbolic link (datasets often live on another disk); links below it
+    /// to folders are not followed, as os.walk does not follow them.
+    public static func regularFiles(under folder: URL) -> [URL] {
+        var paths: [URL] = []
+        if let walker = FileManager.default.enumerator(at: folder.resolvingSymlinksInPath(), includingPropertiesForKeys: nil,
+                                                        options: [.skipsHiddenFiles]) {
+            for case let url as URL in walker {
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue { paths.append(url) }
+            }
+        }
+        return paths.sorted { $0.path < $1.path }
     }
 
     /// The file of video `id`, if the walk found one.

@@ -97,7 +97,9 @@ enum SearchBenchmark {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            if let data = try? encoder.encode(rows) { print(String(decoding: data, as: UTF8.self)) }
+            do { print(String(decoding: try encoder.encode(rows), as: UTF8.self)) } catch {
+                log("zoo-bench search: cannot write the JSON: \(error)"); return 1
+            }
         }
         return 0
     }

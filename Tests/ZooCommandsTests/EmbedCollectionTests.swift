@@ -113,7 +113,7 @@ struct EmbedCollectionTests {
         let uninterrupted = try launch(whole)
         uninterrupted.waitUntilExit()
         #expect(uninterrupted.terminationStatus == 0)
-        var generator = SplitMixForKills(seed: 22)
+        var generator = RandomGenerator(seed: 22)
         for _ in 0..<5 {
             let process = try launch(resumed)
             usleep(UInt32(50_000 + generator.next() % 1_500_000))
@@ -171,18 +171,5 @@ struct EmbedImagesTests {
         #expect(file.names == ["still0.ppm", "still1.ppm", "still2.ppm"])
         #expect(file.entry("still0.ppm")?.shape.first == 1)
         #expect(result.output.contains("cut.ppm"))
-    }
-}
-
-/// SplitMix64, for reproducible kill moments.
-struct SplitMixForKills {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49EB_133A_111B
-        return z ^ (z >> 31)
     }
 }

@@ -76,8 +76,10 @@ struct MissingVideoTests {
         #expect(result.status == 0, "\(result.errors)")
         let lines = try String(contentsOf: out.appendingPathComponent("skipped-videos.jsonl"), encoding: .utf8)
             .split(separator: "\n").map { try JSONDecoder().decode(SkippedVideo.self, from: Data($0.utf8)) }
-        // The training and test splits are the same list (no split column), each with its own record.
+        // The training and test splits are the same list (no split column), each with its own record:
+        // the corrupt clip is in both only if the training batch (all 20 captions) met it too.
         #expect(Set(lines.map(\.id)) == ["clips/clip02.mp4", "clips/clip05.mp4", "clips/clip07.mp4"])
+        #expect(lines.filter { $0.id == "clips/clip05.mp4" && $0.stage == "decode" }.count == 2)
         let log = try String(contentsOf: out.appendingPathComponent("log.jsonl"), encoding: .utf8)
         #expect(!log.contains("nan") && !log.contains("NaN"))
     }

@@ -236,10 +236,7 @@ public struct VideoEmbedder {
             }
         }
         if !embedded.isEmpty { try writer.write(to: folder.appendingPathComponent("features.safetensors")) }
-        let lineEncoder = JSONEncoder()
-        lineEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let lines = try skipped.map { String(decoding: try lineEncoder.encode($0), as: UTF8.self) + "\n" }.joined()
-        try Data(lines.utf8).write(to: folder.appendingPathComponent("skipped.jsonl"), options: .atomic)
+        try Data(try SkippedVideo.jsonLines(skipped).utf8).write(to: folder.appendingPathComponent("skipped.jsonl"), options: .atomic)
         // Where each embedded video came from, for thumbnails of search results (`zoo search --html`).
         var files: [String: String] = [:]
         for item in items where embedded.contains(item.id) { files[item.id] = item.file.standardizedFileURL.path }
