@@ -124,6 +124,19 @@ public struct FFmpeg: Sendable {
         return line.count > 400 ? String(line.prefix(400)) + "…" : line
     }
 
+    /// `firstLine(of:)` for a log written with `-loglevel level+…`: the first line tagged
+    /// `[error]`, `[fatal]` or `[panic]`, without its tag, as `-v error` would have printed it.
+    static func firstErrorLine(ofLevelTagged data: Data) -> String {
+        let text = String(decoding: data, as: UTF8.self)
+        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            guard let tag = line.firstMatch(of: #/\[(error|fatal|panic)\] /#) else { continue }
+            var untagged = line
+            untagged.removeSubrange(tag.range)
+            return firstLine(of: Data(String(untagged).utf8))
+        }
+        return ""
+    }
+
     /// The width and height in pixels of the first video stream of `url`, as ffprobe reports
     /// them (`-select_streams v:0 -show_entries stream=width,height`). These are the coded sizes:
     /// rotation metadata is not applied.

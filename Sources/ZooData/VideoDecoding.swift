@@ -9,16 +9,19 @@
 // 1080p), but only for the ~1 frame per second that is kept, and frames are processed as they
 // stream in, so memory stays bounded (see `VideoDecoder`).
 import Foundation
+import Synchronization
 import ZooTensor
 
 /// Decodes video files into the preprocessed frames of a `RetrievalSource`.
 ///
 /// Steps, following CLIP4Clip (`rawvideo_util.py`, `dataloader_msrvtt_retrieval.py`):
-/// 1. ffprobe reads the frame rate r (OpenCV's guess, see `VideoSampling.guessedFrameRate`);
-/// 2. ffmpeg decodes every frame and keeps those whose index is a multiple of K = int(r)
-///    (`select=not(mod(n,K))`), which is 1 frame per second; n frames in all. When ffprobe is
-///    missing or the rate is unknown, ffmpeg's `fps=1` filter is used instead (the frame nearest
-///    each whole second: the same for integer rates, one frame later every ~30 s at 29.97 fps);
+/// 1. the frame rate r is OpenCV's guess (see `VideoSampling.guessedFrameRate`);
+/// 2. ffmpeg decodes every frame and keeps those whose index is a multiple of K = int(r), which is
+///    1 frame per second; n frames in all. ffmpeg samples with its own frame rate and its log
+///    must prove that rate is r before any frame is used (`LoggedFrameRate`); otherwise ffprobe
+///    reads r and ffmpeg decodes again with `select=not(mod(n\,K))`. When ffprobe is missing or
+///    the rate is unknown, ffmpeg's `fps=1` filter is used instead (the frame nearest each whole
+///    second: the same for integer rates, one frame later every ~30 s at 29.97 fps);
 /// 3. each frame, as it arrives, is resized and centre-cropped to S x S (`CLIPPreprocessing`) and
 ///    kept as 8-bit RGB (3·S² bytes);
 /// 4. if n > F, frames `VideoSampling.frameIndices(count: n, maxFrames: F)` are kept;
@@ -26,8 +29,9 @@ import ZooTensor
 ///
 /// Memory: one full-size RGB frame plus n·3·S² bytes (150 KB per second of video at S = 224) plus
 /// the output, F·3·S²·4 bytes. Colour conversion uses swscale's bicubic flags, as OpenCV does;
-/// rotation metadata is applied (ffmpeg's default, as OpenCV ≥ 4.5 does). Each call starts two
-/// processes (ffprobe, then ffmpeg), about 0.1 s of start-up each on a typical Linux install.
+/// rotation metadata is applied (ffmpeg's default, as OpenCV ≥ 4.5 does). A call usually starts
+/// one ffmpeg process (≈0.06 s of start-up on a typical Linux install, loading its libraries);
+/// when the log does not prove the rate, ffprobe and a second ffmpeg.
 /// Values of this type hold no state, so one decoder may be used from several threads at once.
 public struct VideoDecoder: Sendable {
     /// Frames per video after sampling and padding (F; CLIP4Clip's `max_frames`, 12 by default).
@@ -36,6 +40,14 @@ public struct VideoDecoder: Sendable {
     public var preprocessing: CLIPPreprocessing
     /// How ffmpeg and ffprobe are found and how long one video may take (`FFmpeg.timeout`).
     public var ffmpeg: FFmpeg
+    /// Whether to sample in one ffmpeg process, reading the frame rate from its log, and run
+    /// ffprobe only when the log cannot prove the rate (`LoggedFrameRate`); the frames are the same
+    /// either way. False always probes first, as the decoder did before (tests compare the two).
+    public var readsRateWhileDecoding = true
+
+    /// The ffmpeg executables, in this process, whose logs turned out unreadable (too old for
+    /// level tags, or another format): they are not asked again.
+    private static let executablesWithUnreadableLogs = Mutex<Set<String>>([])
 
     /// - Parameters:
     ///   - framesPerVideo: F, at least 1.
@@ -99,19 +111,21 @@ public struct VideoDecoder: Sendable {
         guard ffmpeg.isAvailable else {
             throw .ffmpegNotInstalled(videoID: id, path: path, tried: ffmpeg.executable)
         }
+        if readsRateWhileDecoding, ffmpeg.isProbeAvailable,
+           !VideoDecoder.executablesWithUnreadableLogs.withLock({ $0.contains(ffmpeg.executable) }),
+           let count = try framesReadingRateWhileDecoding(path: path, id: id, lastSecond: lastSecond, body) {
+            return count
+        }
         // The closure may only throw FFmpegError, so findings of our own wait in `problem`.
         var problem: VideoError?
         let count: Int
         do throws(FFmpegError) {
             count = try ffmpeg.withLiteralInputPath(path) { (input) throws(FFmpegError) -> Int in
                 let filter = try samplingFilter(input: input, path: path)
-                let arguments = ["-nostdin", "-hide_banner", "-v", "error", "-threads", "1", "-i", input, "-map", "0:v:0",
-                                 "-vf", filter, "-vsync", "passthrough", "-sws_flags", "bicubic"]
-                    + (lastSecond.map { ["-frames:v", String(Swift.max($0, 0) + 1)] } ?? [])
-                    + ["-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "-"]
                 var count = 0
                 do throws(VideoStreamFailure) {
-                    let message = try VideoFrameStream.run(ffmpeg, arguments: arguments, input: path) { frame in
+                    let message = try VideoFrameStream.run(ffmpeg, arguments: decodingArguments(input: input, filter: filter, lastSecond: lastSecond),
+                                                           input: path) { frame in
                         body(count, frame)
                         count += 1
                     }
@@ -120,6 +134,7 @@ public struct VideoDecoder: Sendable {
                     switch error {
                     case let .ffmpeg(failure): throw failure
                     case let .malformed(reason): problem = .malformedOutput(videoID: id, path: path, reason: reason)
+                    case .notAdmitted: preconditionFailure("no admission check was asked for")
                     }
                 }
                 return count
@@ -129,6 +144,63 @@ public struct VideoDecoder: Sendable {
         }
         if let problem { throw problem }
         return count
+    }
+
+    /// ffmpeg's arguments for decoding `input` through `filter` into PPM frames on stdout.
+    private func decodingArguments(input: String, filter: String, lastSecond: Int?, logging: [String] = ["-v", "error"]) -> [String] {
+        ["-nostdin", "-hide_banner"] + logging + ["-threads", "1", "-i", input, "-map", "0:v:0",
+                                                  "-vf", filter, "-vsync", "passthrough", "-sws_flags", "bicubic"]
+            + (lastSecond.map { ["-frames:v", String(Swift.max($0, 0) + 1)] } ?? [])
+            + ["-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "-"]
+    }
+
+    /// The one-process path (see `LoggedFrameRate`): ffmpeg samples with its own frame rate and
+    /// its log must prove that rate is ffprobe's before the first frame reaches `body`. Returns
+    /// nil, having called `body` with nothing, whenever the ffprobe path must decide instead: the
+    /// log does not prove the rate, no frame came out, or ffmpeg failed (the ffprobe path then
+    /// reports the failure with the same words as always). A time-out is reported at once.
+    func framesReadingRateWhileDecoding(path: String, id: String, lastSecond: Int?,
+                                                _ body: (_ index: Int, _ frame: RGBImage) -> Void) throws(VideoError) -> Int? {
+        var count = 0
+        var problem: VideoError?
+        let result: Int?
+        do throws(FFmpegError) {
+            result = try ffmpeg.withLiteralInputPath(path) { (input) throws(FFmpegError) -> Int? in
+                let arguments = decodingArguments(input: input, filter: LoggedFrameRate.samplingFilter, lastSecond: lastSecond,
+                                                  logging: LoggedFrameRate.loggingArguments)
+                let admission = (check: { (log: String) in LoggedFrameRate.verifiedRate(in: log) != nil },
+                                 logReady: LoggedFrameRate.hasFilterInputLine)
+                do throws(VideoStreamFailure) {
+                    _ = try VideoFrameStream.run(ffmpeg, arguments: arguments, input: path, admit: admission) { frame in
+                        body(count, frame)
+                        count += 1
+                    }
+                    return count
+                } catch {
+                    switch error {
+                    case let .ffmpeg(failure):
+                        // Once frames went out, the answer is this run's, as the ffprobe path's would be.
+                        if count > 0 { throw failure }
+                        if case .timedOut = failure { throw failure }
+                        return nil
+                    case let .malformed(reason):
+                        if count > 0 { problem = .malformedOutput(videoID: id, path: path, reason: reason) }
+                        return nil
+                    case let .notAdmitted(log):
+                        // An ffmpeg whose log has no level tags (too old) or no filter input line
+                        // (another format) never will: stop asking it, in this process.
+                        if !LoggedFrameRate.isLevelTagged(log) || (count == 0 && !LoggedFrameRate.hasFilterInputLine(log) && log.contains("Output #0")) {
+                            _ = VideoDecoder.executablesWithUnreadableLogs.withLock { $0.insert(ffmpeg.executable) }
+                        }
+                        return nil
+                    }
+                }
+            }
+        } catch {
+            throw VideoError(error, videoID: id, path: path)
+        }
+        if let problem { throw problem }
+        return result
     }
 
     /// The ffmpeg filter that keeps one frame per second: `select=not(mod(n\,K))` with K from the

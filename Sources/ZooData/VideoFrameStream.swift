@@ -11,10 +11,12 @@ import Glibc
 import Darwin
 #endif
 
-/// Why streaming stopped early: ffmpeg's own failure, or output that is not a PPM stream.
+/// Why streaming stopped early: ffmpeg's own failure, output that is not a PPM stream, or a log
+/// the caller's `admit` check refused before the first frame.
 enum VideoStreamFailure: Error {
     case ffmpeg(FFmpegError)
     case malformed(String)
+    case notAdmitted(log: String)
 }
 
 enum VideoFrameStream {
@@ -24,7 +26,14 @@ enum VideoFrameStream {
     /// Returns the first non-empty line of ffmpeg's stderr (ffmpeg may report a problem and still
     /// exit 0, e.g. a filter that could not be set up). Throws `.ffmpeg(.notInstalled)`,
     /// `.ffmpeg(.failed)` on a non-zero exit, `.ffmpeg(.timedOut)`, or `.malformed`.
+    ///
+    /// With `admit`, the log ffmpeg wrote before its first frame (up to a line `logReady` accepts,
+    /// or all of it) is passed to `admit` before `body` sees any frame; when it returns false,
+    /// ffmpeg is stopped and `.notAdmitted` thrown, with no frame delivered. A run that delivers no
+    /// frame at all also ends in `.notAdmitted`. Messages then come from the log's first line
+    /// tagged `[error]`, `[fatal]` or `[panic]` (`-loglevel level+…`), without the tag.
     static func run(_ ffmpeg: FFmpeg, arguments: [String], input: String,
+                    admit: (check: (String) -> Bool, logReady: (String) -> Bool)? = nil,
                     body: (RGBImage) -> Void) throws(VideoStreamFailure) -> String {
         guard let path = ffmpeg.resolvedPath(of: .ffmpeg) else {
             let tried = ffmpeg.executable
@@ -41,6 +50,7 @@ enum VideoFrameStream {
         let deadline = Deadline(process: process, seconds: ffmpeg.timeout)
         var parser = PPMStreamParser()
         var failure: String?
+        var admitted = admit == nil, refused = false
         let descriptor = started.output.fileDescriptor
         let chunk = 1 << 16
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
@@ -51,7 +61,19 @@ enum VideoFrameStream {
             if count <= 0 { break }
             parser.append(UnsafeRawBufferPointer(start: buffer, count: count))
             do throws(PPMStreamParser.Malformed) {
-                while let frame = try parser.nextFrame() { body(frame) }
+                while let frame = try parser.nextFrame() {
+                    if !admitted, let admit {
+                        // ffmpeg wrote these lines before this frame, so they are in the pipe.
+                        let log = String(decoding: errors.wait(until: { admit.logReady(String(decoding: $0, as: UTF8.self)) }), as: UTF8.self)
+                        guard admit.check(log) else {
+                            refused = true
+                            process.terminate()
+                            break reading
+                        }
+                        admitted = true
+                    }
+                    body(frame)
+                }
             } catch {
                 failure = error.reason
                 process.terminate()                                  // stop decoding output we cannot read
@@ -61,8 +83,10 @@ enum VideoFrameStream {
         try? started.output.close()
         exited.wait()
         let timedOut = deadline.cancel()
-        let message = FFmpeg.firstLine(of: errors.wait())
+        let log = errors.wait()
+        let message = admit == nil ? FFmpeg.firstLine(of: log) : FFmpeg.firstErrorLine(ofLevelTagged: log)
         if timedOut { throw .ffmpeg(.timedOut(tool: "ffmpeg", input: input, seconds: ffmpeg.timeout)) }
+        if refused || !admitted { throw .notAdmitted(log: String(decoding: log, as: UTF8.self)) }
         if let failure { throw .malformed(failure) }
         let status = process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
         guard status == 0 else { throw .ffmpeg(.failed(tool: "ffmpeg", input: input, status: status, message: message)) }
@@ -73,20 +97,54 @@ enum VideoFrameStream {
     /// Reads a pipe to its end on a thread of its own.
     private final class ErrorDrain: @unchecked Sendable {
         private var data = Data()
-        private let done = DispatchSemaphore(value: 0)
+        private var finished = false
+        private let condition = NSCondition()
+        /// Keep only the start: the first lines are all that is reported or read.
+        private static let kept = 1 << 16
         init(_ handle: FileHandle) {
             let reader = Thread { [self] in
-                // Keep only the start: the first line is all that is reported.
-                while let part = try? handle.read(upToCount: 1 << 16), !part.isEmpty {
-                    if data.count < 1 << 16 { data.append(part) }
+                // read(2), not FileHandle.read(upToCount:), which waits for the whole count: the
+                // lines must be seen as soon as ffmpeg writes them (`wait(until:)`).
+                let descriptor = handle.fileDescriptor
+                let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16, alignment: 16)
+                defer { buffer.deallocate() }
+                while true {
+                    let count = read(descriptor, buffer, 1 << 16)
+                    if count < 0 && errno == EINTR { continue }
+                    if count <= 0 { break }
+                    condition.lock()
+                    if data.count < ErrorDrain.kept { data.append(buffer.assumingMemoryBound(to: UInt8.self), count: count) }
+                    condition.broadcast()
+                    condition.unlock()
                 }
                 try? handle.close()
-                done.signal()
+                condition.lock()
+                finished = true
+                condition.broadcast()
+                condition.unlock()
             }
             reader.stackSize = 1 << 20
             reader.start()
         }
-        func wait() -> Data { done.wait(); return data }
+        /// Everything kept, once the pipe is closed.
+        func wait() -> Data {
+            condition.lock()
+            defer { condition.unlock() }
+            while !finished { condition.wait() }
+            return data
+        }
+        /// What has arrived once `ready` accepts it, the pipe is closed, the kept part is full,
+        /// or a second has passed (the caller knows the lines were written before it asked, so
+        /// the limit only guards against a log that never holds them).
+        func wait(until ready: (Data) -> Bool) -> Data {
+            let limit = Date().addingTimeInterval(1)
+            condition.lock()
+            defer { condition.unlock() }
+            while !finished, data.count < ErrorDrain.kept, !ready(data) {
+                if !condition.wait(until: limit) { break }
+            }
+            return data
+        }
     }
 
     /// Stops the process when the time is up, unless cancelled first. A timer source rather than

@@ -1,0 +1,105 @@
+// Sampling 1 frame per second in one ffmpeg process instead of two. The frame interval K comes
+// from the frame rate ffprobe reports (`VideoSampling.guessedFrameRate`), and ffprobe is a process
+// of its own: on a 2-core machine its start-up (≈0.07 s of CPU, loading ffmpeg's libraries) is
+// nearly half of what decoding a short video costs. ffmpeg's filter graph knows a frame rate too,
+// the one its `setpts` filter calls FRAME_RATE, so the decoder samples with K = int(FRAME_RATE)
+// inside ffmpeg and reads, from ffmpeg's own log, whether that rate is provably the one ffprobe
+// would have given. When it is not, or the log cannot tell, the video is decoded again the old way
+// (ffprobe first): this is only ever a shortcut, never a different answer.
+//
+// Why the log can prove it. The ffmpeg command line gives its filter graph the rate
+// `av_guess_frame_rate` (libavformat/utils.c) returns, which is the stream's exact `r_frame_rate`,
+// or its `avg_frame_rate` when r > 210 and avg < 70 (the rule `guessedFrameRate` applies), or, for
+// field-coded streams, the codec's rate when that is below 0.7·r. The log prints that rate exactly
+// (`fr:N/D`, the buffer source's verbose line) and r and avg rounded to 0.01 (`25 tbr`, `29.97
+// fps` in the stream line). So: if the exact rate is within rounding of the printed r (and the
+// printed values are clear of the 210/70 thresholds), it cannot be avg (which differs by more than
+// 140 there) nor the codec rate (below 0.7·r), so it is r itself, exactly; likewise for avg when
+// the rule picks avg. Anything else is refused.
+import Foundation
+
+/// The frame rate ffmpeg's filter graph sampled with, read from its log and accepted only when it
+/// is exactly the rate `VideoSampling.guessedFrameRate` gives from ffprobe's values.
+enum LoggedFrameRate {
+    /// The `-vf` chain that keeps frames `0, K, 2K, …` with K = max(1, int(FRAME_RATE)), as
+    /// `select=not(mod(n\,K))` does with K known beforehand. `select` has no FRAME_RATE (ffmpeg 5),
+    /// so `setpts` marks the chosen frames in the timestamp's lowest bit (2·PTS + 1), `select`
+    /// keeps the marked ones, and a second `setpts` restores the timestamp. A rate ffmpeg does
+    /// not know (NaN) or a frame without a timestamp marks nothing, so no frame comes out and the
+    /// caller decodes the old way.
+    static let samplingFilter = "setpts=2*PTS+not(mod(N\\,max(1\\,trunc(FRAME_RATE)))),"
+        + "select=eq(mod(pts\\,2)\\,1),setpts=(PTS-1)/2"
+
+    /// The arguments that make ffmpeg log what `verifiedRate(in:)` reads: every line tagged with
+    /// its level, at the verbose level, without the progress lines.
+    static let loggingArguments = ["-loglevel", "level+verbose", "-nostats"]
+
+    /// Whether `log` already holds the filter graph's input line (`fr:N/D`), which ffmpeg writes
+    /// before its first frame.
+    static func hasFilterInputLine(_ log: String) -> Bool { filterRate(in: log) != nil }
+
+    /// Whether `log` is tagged with levels at all (older ffmpeg versions refuse `level+`).
+    static func isLevelTagged(_ log: String) -> Bool { log.firstMatch(of: levelTag) != nil }
+
+    /// The rate the filter graph used, when `log` proves it equals `guessedFrameRate` of the
+    /// stream's exact `r_frame_rate` and `avg_frame_rate`; nil when it does not.
+    static func verifiedRate(in log: String) -> Double? {
+        guard let exact = filterRate(in: log), let stream = streamRates(in: log), let real = stream.real else { return nil }
+        let average = stream.average
+        // Too close to a threshold to know which side the exact values are on.
+        if abs(real - 210) <= tolerance(real) { return nil }
+        if let average, abs(average - 70) <= tolerance(average) { return nil }
+        var chosen = real
+        if let average, real > 210, average < 70 { chosen = average }
+        return abs(exact - chosen) <= tolerance(chosen) ? exact : nil
+    }
+
+    /// How far ffmpeg's printed rate can be from the true one: it prints `lrintf(rate · 100)`
+    /// hundredths (libavformat/dump.c, `print_fps`), rounded through a float.
+    static func tolerance(_ value: Double) -> Double { 0.0051 + abs(value) * 1e-7 }
+
+    /// `N/D` of the buffer source's verbose line, `[…] [verbose] w:320 h:240 pixfmt:… tb:… fr:N/D`.
+    static func filterRate(in log: String) -> Double? {
+        for line in completeLines(of: log) {
+            guard let match = line.firstMatch(of: filterLine) else { continue }
+            guard let numerator = Double(match.1), let denominator = Double(match.2),
+                  numerator > 0, denominator > 0 else { return nil }
+            return numerator / denominator
+        }
+        return nil
+    }
+
+    /// The printed `avg_frame_rate` (`fps`) and `r_frame_rate` (`tbr`) of the first video stream
+    /// of input 0, each nil when ffmpeg did not print it (the rate is unknown).
+    static func streamRates(in log: String) -> (real: Double?, average: Double?)? {
+        for line in completeLines(of: log) {
+            guard line.firstMatch(of: inputVideoStreamLine) != nil else { continue }
+            return (printedRate(in: line, unit: "tbr"), printedRate(in: line, unit: "fps"))
+        }
+        return nil
+    }
+
+    /// The lines of `log` that have ended: the log is read while ffmpeg writes it, and a line cut
+    /// short (`fr:30000/100`) must not be read as a whole one.
+    private static func completeLines(of log: String) -> [Substring] {
+        guard let end = log.lastIndex(of: "\n") else { return [] }
+        return log[..<end].split(separator: "\n", omittingEmptySubsequences: true)
+    }
+
+    /// `25`, `29.97`, `0.0417` or `90k` before `, … unit` in a stream line.
+    private static func printedRate(in line: Substring, unit: String) -> Double? {
+        for match in line.matches(of: printedValue) where match.3 == unit {
+            guard let value = Double(match.1) else { return nil }
+            return match.2.isEmpty ? value : value * 1000
+        }
+        return nil
+    }
+
+    // Anchored at the line start, so nothing a file's metadata prints (always after an `[info]`
+    // tag on its own line) can pass for either line.
+    nonisolated(unsafe) private static let filterLine =
+        #/^\[[^\]]*\] \[verbose\] w:\d+ h:\d+ pixfmt:\S+ tb:\d+/\d+ fr:(\d+)/(\d+)(?: |$)/#
+    nonisolated(unsafe) private static let levelTag = #/(?m)^(?:\[[^\]]*\] )?\[(?:panic|fatal|error|warning|info|verbose)\] /#
+    nonisolated(unsafe) private static let inputVideoStreamLine = #/^\[info\]\s+Stream #0:\d+\S*: Video: /#
+    nonisolated(unsafe) private static let printedValue = #/, ([0-9]+(?:\.[0-9]+)?)(k?) (fps|tbr)(?=,|$| )/#
+}
