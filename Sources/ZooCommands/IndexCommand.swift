@@ -23,7 +23,7 @@ public struct IndexCommand: Command {
                 .value("out", valueName: "INDEX", help: "The index folder to write (index.json, vectors.safetensors)"),
                 .value("frames", valueName: "F", help: "Frames per video the model reads (default 12)"),
                 .value("backbone", valueName: "NAME", help: "A head's backbone (default: the head's)"),
-                .flag("half", help: "Store the vectors (and frames) at float16: half the size and memory traffic"),
+                .flag("half", help: "Store the vectors (and frames) at float16: half the disk, and one to eight queries read half the bytes"),
                 OutputFile.forceOption,
             ],
             positionals: [PositionalSpec("MODEL", help: "A retrieval model or similarity head (`zoo list --family retrieval`)")])

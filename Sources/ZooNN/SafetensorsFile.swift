@@ -124,6 +124,21 @@ public struct SafetensorsFile: Sendable {
         if let base = destination.baseAddress { convertFloats(entry, into: base) }
     }
 
+    /// The values of an F16 tensor as stored, in row-major order (no widening).
+    /// - Throws: `tensorNotFound` (with close names) or `wrongDType` for any other dtype.
+    public func float16s(_ name: String) throws(SafetensorsError) -> [Float16] {
+        let entry = try requireEntry(name)
+        guard entry.dtype == .float16 else { throw .wrongDType(source: source, tensor: name, dtype: entry.dtype, accessor: "float16s") }
+        return [Float16](unsafeUninitializedCapacity: entry.elementCount) { buffer, initialized in
+            data.withUnsafeBytes { raw in
+                if let start = raw.baseAddress, let target = buffer.baseAddress {
+                    UnsafeMutableRawPointer(target).copyMemory(from: start + entry.byteOffset, byteCount: entry.byteCount)
+                }
+            }
+            initialized = entry.elementCount
+        }
+    }
+
     /// The values of an integer or boolean tensor widened to `Int`, in row-major order.
     ///
     /// I64, I32, I16, I8 and U8 keep their values; BOOL reads as 0 or 1.

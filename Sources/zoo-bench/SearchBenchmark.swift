@@ -14,12 +14,16 @@ enum SearchBenchmark {
           one query and for BATCH queries at once, the zoo's seconds per call (VideoSearch.rank:
           RowDotProducts for up to 8 queries, GEMM above, then a top-k scan) next to numpy's
           (q @ V.T, np.argpartition, a sort of the k), the median of ROUNDS interleaved samples,
-          and the memory bandwidth one query reaches (N·WIDTH·4 bytes per call).
+          and the memory bandwidth one query reaches (N·WIDTH·4 bytes per call, ·2 for float16).
+          The single query is timed twice: on float32 vectors and on the same vectors stored as
+          float16 (a `zoo index --half` index; numpy keeps its float32 matrix).
         """
 
     struct Row: Encodable {
         var size: Int
         var queries: Int
+        /// `float32` or `float16`, how the zoo's vectors are stored.
+        var storage: String
         var zooSeconds: Double
         var numpySeconds: Double?
         var ratio: Double?
@@ -69,14 +73,18 @@ enum SearchBenchmark {
                 _ = reference?.request("load \(matrixFile.path) \(size) \(width)")
                 try? FileManager.default.removeItem(at: matrixFile)
             }
-            for queryCount in [1, batch] {
+            // The float16 copy holds each value rounded to float16; widening it gives `halfVectors`'
+            // exact values, so a float16 index ranks these rounded vectors.
+            let halves = vectors.scalars.map { Float16($0) }
+            for (queryCount, half) in [(1, false), (1, true), (batch, false)] {
                 let q = queries.slice(axis: 0, 0..<queryCount)
                 let reps = Swift.max(1, Int(2e8 / Double(size * width * Swift.max(1, queryCount / 8))))
                 var zooSamples: [Double] = [], numpySamples: [Double] = []
-                _ = VideoSearch.rank(queries: q, vectors: vectors, top: top)   // warm-up
+                let stored = half ? halves : nil
+                _ = VideoSearch.rank(queries: q, vectors: vectors, halfVectors: stored, top: top)   // warm-up
                 for _ in 0..<rounds {
                     let started = DispatchTime.now().uptimeNanoseconds
-                    for _ in 0..<reps { _ = VideoSearch.rank(queries: q, vectors: vectors, top: top) }
+                    for _ in 0..<reps { _ = VideoSearch.rank(queries: q, vectors: vectors, halfVectors: stored, top: top) }
                     zooSamples.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 / Double(reps))
                     if let line = reference?.request("time \(queryCount) \(top) \(reps)"), line.hasPrefix("ok "),
                        let seconds = Double(line.split(separator: " ")[1]) {
@@ -84,12 +92,12 @@ enum SearchBenchmark {
                     }
                 }
                 let zoo = median(zooSamples), numpy = numpySamples.isEmpty ? nil : median(numpySamples)
-                let row = Row(size: size, queries: queryCount, zooSeconds: zoo, numpySeconds: numpy, ratio: numpy.map { $0 / zoo },
-                              gigabytesPerSecond: Double(size * width * 4) / zoo / 1e9)
+                let row = Row(size: size, queries: queryCount, storage: half ? "float16" : "float32", zooSeconds: zoo, numpySeconds: numpy,
+                              ratio: numpy.map { $0 / zoo }, gigabytesPerSecond: Double(size * width * (half ? 2 : 4)) / zoo / 1e9)
                 rows.append(row)
                 if !json {
-                    print(String(format: "N %8d  queries %3d  zoo %9.3f ms  numpy %9@ ms  zoo/numpy speed %6@   %6.1f GB/s of vectors per call",
-                                 size, queryCount, zoo * 1e3, numpy.map { String(format: "%.3f", $0 * 1e3) } ?? "-",
+                    print(String(format: "N %8d  queries %3d  %@  zoo %9.3f ms  numpy %9@ ms  zoo/numpy speed %6@   %6.1f GB/s of vectors per call",
+                                 size, queryCount, row.storage, zoo * 1e3, numpy.map { String(format: "%.3f", $0 * 1e3) } ?? "-",
                                  row.ratio.map { String(format: "%.2fx", $0) } ?? "-", row.gigabytesPerSecond))
                 }
             }

@@ -111,6 +111,28 @@ struct SearchCommandTests {
         }
     }
 
+    @Test("a --half index is searched on its float16 vectors, with the hits and scores of their widened values")
+    func halfIndexSearchesItsFloat16Vectors() throws {
+        let features = try randomFeatures(count: 120, width: 32, seed: 11)
+        defer { try? FileManager.default.removeItem(at: features) }
+        let index = features.appendingPathComponent("index")
+        let built = zoo(["index", "clip-tiny", "--weights", tinyCLIP.path, "--features", features.path, "--out", index.path, "--half"])
+        #expect(built.status == 0, "\(built.errors)")
+        let loaded = try VideoIndex.load(index)
+        let halves = try #require(loaded.halfVectors)
+        #expect(halves.map { Float($0) } == loaded.vectors.scalars)
+        var generator = RandomGenerator(seed: 12)
+        for queryCount in [1, 3, 8] {
+            let queries = Tensor.randomNormal([queryCount, 32], using: &generator).l2Normalized()
+            let fromHalves = VideoSearch.rank(queries: queries, vectors: loaded.vectors, halfVectors: halves, top: 10)
+            let fromWidened = VideoSearch.rank(queries: queries, vectors: loaded.vectors, top: 10)
+            #expect(fromHalves.map { $0.map(\.row) } == fromWidened.map { $0.map(\.row) })
+            #expect(fromHalves.map { $0.map(\.score.bitPattern) } == fromWidened.map { $0.map(\.score.bitPattern) })
+        }
+        let result = zoo(["search", index.path, "a dog runs", "--top", "5", "--json"])
+        #expect(result.status == 0, "\(result.errors)")
+    }
+
     @Test("X-CLIP re-ranking over the whole collection equals exhaustive scoring with the head; the first stage's recall is measured")
     func rerankMatchesExhaustiveScoring() throws {
         let features = try randomFeatures(count: 60, width: 32, seed: 9)

@@ -22,4 +22,26 @@ struct RowDotProductsTests {
             #expect(largest < 1e-4, "width \(width): \(largest)")
         }
     }
+
+    @Test("float16 rows give bit for bit the scores of the same values widened to float32", arguments: [1, 3, 5, 9])
+    func halfRowsMatchWidenedRows(queryCount: Int) {
+        for width in [8, 37, 512] {
+            var generator = RandomGenerator(seed: UInt64(queryCount * 7 + width))
+            let halves = Tensor.randomNormal([517, width], using: &generator).scalars.map { Float16($0) }
+            let widened = halves.map { Float($0) }
+            let queries = Tensor.randomNormal([queryCount, width], using: &generator).scalars
+            var fromHalves = [Float](repeating: .nan, count: queryCount * 517), fromFloats = fromHalves
+            queries.withUnsafeBufferPointer { q in
+                halves.withUnsafeBufferPointer { r in
+                    fromHalves.withUnsafeMutableBufferPointer { RowDotProducts.scores(halfRows: r.baseAddress!, count: 517, width: width, queries: q.baseAddress!,
+                                                                                     queryCount: queryCount, into: $0.baseAddress!) }
+                }
+                widened.withUnsafeBufferPointer { r in
+                    fromFloats.withUnsafeMutableBufferPointer { RowDotProducts.scores(rows: r.baseAddress!, count: 517, width: width, queries: q.baseAddress!,
+                                                                                     queryCount: queryCount, into: $0.baseAddress!) }
+                }
+            }
+            #expect(fromHalves.map(\.bitPattern) == fromFloats.map(\.bitPattern), "width \(width)")
+        }
+    }
 }

@@ -69,6 +69,19 @@ public struct VideoIndex {
     /// `rerank` indexes: frame features `[count, F, width]` and mask `[count, F]`.
     public let frames: Tensor?
     public let mask: Tensor?
+    /// For a `float16` index read from disk, `vectors` as stored (`[count, width]` row-major):
+    /// one to eight queries read these, half the bytes, and get the same scores (the values are
+    /// widened exactly as they are read); more queries go through one matrix product on `vectors`.
+    public let halfVectors: [Float16]?
+
+    public init(record: IndexRecord, vectors: Tensor, frames: Tensor?, mask: Tensor?, halfVectors: [Float16]? = nil) {
+        precondition(halfVectors == nil || halfVectors!.count == vectors.count, "VideoIndex: halfVectors must hold vectors' values")
+        self.record = record
+        self.vectors = vectors
+        self.frames = frames
+        self.mask = mask
+        self.halfVectors = halfVectors
+    }
 
     public var isVector: Bool { record.kind == "vector" }
 
@@ -161,7 +174,8 @@ public struct VideoIndex {
         try encoder.encode(record).write(to: folder.appendingPathComponent("index.json"), options: .atomic)
     }
 
-    /// Reads an index folder; float16 storage is widened to float32.
+    /// Reads an index folder; float16 storage is widened to float32 and, for the vectors, also
+    /// kept as stored (`halfVectors`).
     /// - Throws: `SearchError.notAnIndex` naming what is missing or inconsistent.
     public static func load(_ folder: URL) throws -> VideoIndex {
         let recordURL = folder.appendingPathComponent("index.json")
@@ -189,7 +203,9 @@ public struct VideoIndex {
             frames = Tensor(frameValues, shape: [record.count, record.framesPerVideo, record.width])
             mask = Tensor(maskValues, shape: [record.count, record.framesPerVideo])
         }
-        return VideoIndex(record: record, vectors: Tensor(vectors, shape: [record.count, record.width]), frames: frames, mask: mask)
+        let halfVectors = file.entry("vectors")?.dtype == .float16 ? try file.float16s("vectors") : nil
+        return VideoIndex(record: record, vectors: Tensor(vectors, shape: [record.count, record.width]), frames: frames, mask: mask,
+                          halfVectors: halfVectors)
     }
 }
 

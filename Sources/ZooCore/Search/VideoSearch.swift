@@ -43,7 +43,8 @@ public struct VideoSearch {
                 throw SearchError.queryNotSupported(what: "this model", why: "it gives no sentence features as wide as the index's (\(index.record.width))")
             }
             let candidates = Swift.max(top, Swift.min(rerank, index.record.count))
-            let firstStage = Self.rank(queries: sentences.l2NormalizedKeepingZeroRows(), vectors: index.vectors, top: candidates)
+            let firstStage = Self.rank(queries: sentences.l2NormalizedKeepingZeroRows(), vectors: index.vectors,
+                                       halfVectors: index.halfVectors, top: candidates)
             var results: [[SearchHit]] = []
             for (query, picked) in firstStage.enumerated() {
                 let rows = picked.map(\.row)
@@ -60,24 +61,33 @@ public struct VideoSearch {
     public func rank(queries: Tensor, top: Int) -> [[SearchHit]] {
         precondition(queries.shape.count == 2 && queries.shape[1] == index.record.width,
                      "rank: queries \(queries.shape) for \(index.record.width)-wide vectors (checked by the callers)")
-        return Self.rank(queries: queries, vectors: index.vectors, top: top).map { hits in
+        return Self.rank(queries: queries, vectors: index.vectors, halfVectors: index.halfVectors, top: top).map { hits in
             hits.map { SearchHit(rank: $0.rank, id: index.record.ids[$0.row], score: $0.score) }
         }
     }
 
     /// The `top` best rows of `vectors` `[N, D]` for each query of `queries` `[Q, D]` by dot
     /// product, best first (ties: the earlier row). Up to 8 queries read the rows once each
-    /// (`RowDotProducts`, bound by memory bandwidth); more go through one matrix product.
-    public static func rank(queries: Tensor, vectors: Tensor, top: Int) -> [[(rank: Int, row: Int, score: Float)]] {
+    /// (`RowDotProducts`, bound by memory bandwidth), the float16 copy when there is one
+    /// (`halfVectors`, the same values, so the same scores); more go through one matrix product.
+    public static func rank(queries: Tensor, vectors: Tensor, halfVectors: [Float16]? = nil,
+                            top: Int) -> [[(rank: Int, row: Int, score: Float)]] {
         let (queryCount, count, width) = (queries.shape[0], vectors.shape[0], vectors.shape[1])
         let scores: Tensor
         if queryCount <= 8 {
             scores = Tensor.zeros([queryCount, count])
             scores.withUnsafeMutableBufferPointer { output in
-                vectors.withUnsafeBufferPointer { rows in
-                    queries.withUnsafeBufferPointer { query in
-                        RowDotProducts.scores(rows: rows.baseAddress!, count: count, width: width, queries: query.baseAddress!,
-                                              queryCount: queryCount, into: output.baseAddress!)
+                queries.withUnsafeBufferPointer { query in
+                    if let halfVectors {
+                        halfVectors.withUnsafeBufferPointer { rows in
+                            RowDotProducts.scores(halfRows: rows.baseAddress!, count: count, width: width, queries: query.baseAddress!,
+                                                  queryCount: queryCount, into: output.baseAddress!)
+                        }
+                    } else {
+                        vectors.withUnsafeBufferPointer { rows in
+                            RowDotProducts.scores(rows: rows.baseAddress!, count: count, width: width, queries: query.baseAddress!,
+                                                  queryCount: queryCount, into: output.baseAddress!)
+                        }
                     }
                 }
             }
