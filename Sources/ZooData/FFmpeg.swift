@@ -129,9 +129,11 @@ public struct FFmpeg: Sendable {
     static func firstErrorLine(ofLevelTagged data: Data) -> String {
         let text = String(decoding: data, as: UTF8.self)
         for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            guard let tag = line.firstMatch(of: #/\[(error|fatal|panic)\] /#) else { continue }
+            // The tag follows at most the `[context @ 0x…] ` prefix: text a file prints later on a
+            // line is not a level.
+            guard let tag = line.firstMatch(of: #/^(?:\[[^\]]*\] )?(\[(?:error|fatal|panic)\] )/#) else { continue }
             var untagged = line
-            untagged.removeSubrange(tag.range)
+            untagged.removeSubrange(tag.1.startIndex..<tag.1.endIndex)
             return firstLine(of: Data(String(untagged).utf8))
         }
         return ""

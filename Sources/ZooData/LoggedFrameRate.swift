@@ -24,19 +24,25 @@ enum LoggedFrameRate {
     /// The `-vf` chain that keeps frames `0, K, 2K, …` with K = max(1, int(FRAME_RATE)), as
     /// `select=not(mod(n\,K))` does with K known beforehand. `select` has no FRAME_RATE (ffmpeg 5),
     /// so `setpts` marks the chosen frames in the timestamp's lowest bit (2·PTS + 1), `select`
-    /// keeps the marked ones, and a second `setpts` restores the timestamp. A rate ffmpeg does
-    /// not know (NaN) or a frame without a timestamp marks nothing, so no frame comes out and the
-    /// caller decodes the old way.
-    static let samplingFilter = "setpts=2*PTS+not(mod(N\\,max(1\\,trunc(FRAME_RATE)))),"
-        + "select=eq(mod(pts\\,2)\\,1),setpts=(PTS-1)/2"
+    /// keeps the marked ones, and a second `setpts` restores the timestamp. A frame without a
+    /// timestamp (NaN here; ffmpeg before 6 can pass such frames to filters) is marked on a
+    /// sentinel, −2⁵² or −2⁵² + 1, far below any real 2·PTS, and gets no timestamp back. A rate
+    /// ffmpeg does not know (NaN) marks nothing, so no frame comes out and the caller decodes the
+    /// old way.
+    static let samplingFilter = "setpts=not(mod(N\\,max(1\\,trunc(FRAME_RATE))))+if(isnan(PTS)\\,\(noTimestamp)\\,2*PTS),"
+        + "select=eq(mod(pts\\,2)\\,1),setpts=if(eq(PTS\\,\(noTimestamp + 1))\\,0/0\\,(PTS-1)/2)"
+
+    /// −2⁵²: exact in the double arithmetic of ffmpeg's expressions, and below 2·PTS for any
+    /// timestamp a file can hold in practice (|PTS| < 2⁵¹).
+    private static let noTimestamp = -4_503_599_627_370_496
 
     /// The arguments that make ffmpeg log what `verifiedRate(in:)` reads: every line tagged with
     /// its level, at the verbose level, without the progress lines.
     static let loggingArguments = ["-loglevel", "level+verbose", "-nostats"]
 
-    /// Whether `log` already holds the filter graph's input line (`fr:N/D`), which ffmpeg writes
-    /// before its first frame.
-    static func hasFilterInputLine(_ log: String) -> Bool { filterRate(in: log) != nil }
+    /// Whether `log` already holds the filter graph's input line (`fr:N/D`, also `fr:0/1` for an
+    /// unknown rate), which ffmpeg writes before its first frame.
+    static func hasFilterInputLine(_ log: String) -> Bool { !filterRates(in: log).isEmpty }
 
     /// Whether `log` is tagged with levels at all (older ffmpeg versions refuse `level+`).
     static func isLevelTagged(_ log: String) -> Bool { log.firstMatch(of: levelTag) != nil }
@@ -58,25 +64,37 @@ enum LoggedFrameRate {
     /// hundredths (libavformat/dump.c, `print_fps`), rounded through a float.
     static func tolerance(_ value: Double) -> Double { 0.0051 + abs(value) * 1e-7 }
 
-    /// `N/D` of the buffer source's verbose line, `[…] [verbose] w:320 h:240 pixfmt:… tb:… fr:N/D`.
+    /// `N/D` of the buffer source's verbose line, `[…] [verbose] w:320 h:240 pixfmt:… tb:… fr:N/D`,
+    /// when there is exactly one (a second one could only be forged by text a file prints) and it
+    /// is a rate.
     static func filterRate(in log: String) -> Double? {
-        for line in completeLines(of: log) {
-            guard let match = line.firstMatch(of: filterLine) else { continue }
-            guard let numerator = Double(match.1), let denominator = Double(match.2),
-                  numerator > 0, denominator > 0 else { return nil }
-            return numerator / denominator
-        }
-        return nil
+        let rates = filterRates(in: log)
+        guard rates.count == 1, let (numerator, denominator) = rates.first, numerator > 0, denominator > 0 else { return nil }
+        return numerator / denominator
     }
 
-    /// The printed `avg_frame_rate` (`fps`) and `r_frame_rate` (`tbr`) of the first video stream
-    /// of input 0, each nil when ffmpeg did not print it (the rate is unknown).
-    static func streamRates(in log: String) -> (real: Double?, average: Double?)? {
-        for line in completeLines(of: log) {
-            guard line.firstMatch(of: inputVideoStreamLine) != nil else { continue }
-            return (printedRate(in: line, unit: "tbr"), printedRate(in: line, unit: "fps"))
+    private static func filterRates(in log: String) -> [(Double, Double)] {
+        completeLines(of: log).compactMap { line in
+            line.firstMatch(of: filterLine).flatMap { match in Double(match.1).flatMap { n in Double(match.2).map { (n, $0) } } }
         }
-        return nil
+    }
+
+    /// The printed `avg_frame_rate` (`fps`) and `r_frame_rate` (`tbr`) of the input stream that
+    /// output 0 reads (`Stream #0:N -> #0:0` under "Stream mapping:", which is `-map 0:v:0`; in a
+    /// file with programs the first stream listed need not be it), each nil when ffmpeg did not
+    /// print it. Nil when the mapping or that stream's line is missing or not unique, or the
+    /// output's own stream lines would be read instead (only lines before `Output #0` count).
+    static func streamRates(in log: String) -> (real: Double?, average: Double?)? {
+        var lines = completeLines(of: log)
+        if let output = lines.firstIndex(where: { $0.firstMatch(of: outputHeader) != nil }) { lines = Array(lines[..<output]) }
+        let mappings = lines.compactMap { $0.firstMatch(of: mappingLine).flatMap { Int($0.1) } }
+        guard mappings.count == 1, let input = mappings.first else { return nil }
+        let streams = lines.filter { line in
+            guard let match = line.firstMatch(of: inputVideoStreamLine) else { return false }
+            return Int(match.1) == input
+        }
+        guard streams.count == 1, let line = streams.first else { return nil }
+        return (printedRate(in: line, unit: "tbr"), printedRate(in: line, unit: "fps"))
     }
 
     /// The lines of `log` that have ended: the log is read while ffmpeg writes it, and a line cut
@@ -100,6 +118,8 @@ enum LoggedFrameRate {
     nonisolated(unsafe) private static let filterLine =
         #/^\[[^\]]*\] \[verbose\] w:\d+ h:\d+ pixfmt:\S+ tb:\d+/\d+ fr:(\d+)/(\d+)(?: |$)/#
     nonisolated(unsafe) private static let levelTag = #/(?m)^(?:\[[^\]]*\] )?\[(?:panic|fatal|error|warning|info|verbose)\] /#
-    nonisolated(unsafe) private static let inputVideoStreamLine = #/^\[info\]\s+Stream #0:\d+\S*: Video: /#
+    nonisolated(unsafe) private static let inputVideoStreamLine = #/^\[info\]\s+Stream #0:(\d+)(?:[\[(]\S*)?: Video: /#
+    nonisolated(unsafe) private static let mappingLine = #/^\[info\]\s+Stream #0:(\d+) -> #0:0(?: |$)/#
+    nonisolated(unsafe) private static let outputHeader = #/^\[info\] Output #0, /#
     nonisolated(unsafe) private static let printedValue = #/, ([0-9]+(?:\.[0-9]+)?)(k?) (fps|tbr)(?=,|$| )/#
 }

@@ -187,9 +187,12 @@ public struct VideoDecoder: Sendable {
                         if count > 0 { problem = .malformedOutput(videoID: id, path: path, reason: reason) }
                         return nil
                     case let .notAdmitted(log):
-                        // An ffmpeg whose log has no level tags (too old) or no filter input line
-                        // (another format) never will: stop asking it, in this process.
-                        if !LoggedFrameRate.isLevelTagged(log) || (count == 0 && !LoggedFrameRate.hasFilterInputLine(log) && log.contains("Output #0")) {
+                        // An ffmpeg whose log has no level tags (too old), no filter input line or
+                        // no stream line to match it (another format) never will: stop asking it,
+                        // in this process (a file that only looks so costs speed, not frames).
+                        let filterLine = LoggedFrameRate.hasFilterInputLine(log)
+                        if !LoggedFrameRate.isLevelTagged(log) || (!filterLine && log.contains("Output #0"))
+                            || (filterLine && LoggedFrameRate.streamRates(in: log) == nil) {
                             _ = VideoDecoder.executablesWithUnreadableLogs.withLock { $0.insert(ffmpeg.executable) }
                         }
                         return nil

@@ -133,6 +133,9 @@ public struct SafetensorsFile: Sendable {
             data.withUnsafeBytes { raw in
                 if let start = raw.baseAddress, let target = buffer.baseAddress {
                     UnsafeMutableRawPointer(target).copyMemory(from: start + entry.byteOffset, byteCount: entry.byteCount)
+                    #if _endian(big)
+                    for i in 0..<entry.elementCount { target[i] = Float16(bitPattern: UInt16(littleEndian: target[i].bitPattern)) }
+                    #endif
                 }
             }
             initialized = entry.elementCount

@@ -81,10 +81,10 @@ enum SearchBenchmark {
                 let reps = Swift.max(1, Int(2e8 / Double(size * width * Swift.max(1, queryCount / 8))))
                 var zooSamples: [Double] = [], numpySamples: [Double] = []
                 let stored = half ? halves : nil
-                _ = VideoSearch.rank(queries: q, vectors: vectors, halfVectors: stored, top: top)   // warm-up
+                _ = VideoSearch.rank(queries: q, vectors: vectors, halfVectors: stored, count: size, top: top)   // warm-up
                 for _ in 0..<rounds {
                     let started = DispatchTime.now().uptimeNanoseconds
-                    for _ in 0..<reps { _ = VideoSearch.rank(queries: q, vectors: vectors, halfVectors: stored, top: top) }
+                    for _ in 0..<reps { _ = VideoSearch.rank(queries: q, vectors: vectors, halfVectors: stored, count: size, top: top) }
                     zooSamples.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 / Double(reps))
                     if let line = reference?.request("time \(queryCount) \(top) \(reps)"), line.hasPrefix("ok "),
                        let seconds = Double(line.split(separator: " ")[1]) {

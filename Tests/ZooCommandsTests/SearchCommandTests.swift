@@ -124,8 +124,8 @@ struct SearchCommandTests {
         var generator = RandomGenerator(seed: 12)
         for queryCount in [1, 3, 8] {
             let queries = Tensor.randomNormal([queryCount, 32], using: &generator).l2Normalized()
-            let fromHalves = VideoSearch.rank(queries: queries, vectors: loaded.vectors, halfVectors: halves, top: 10)
-            let fromWidened = VideoSearch.rank(queries: queries, vectors: loaded.vectors, top: 10)
+            let fromHalves = VideoSearch.rank(queries: queries, vectors: loaded.vectors, halfVectors: halves, count: 120, top: 10)
+            let fromWidened = VideoSearch.rank(queries: queries, vectors: loaded.vectors, count: 120, top: 10)
             #expect(fromHalves.map { $0.map(\.row) } == fromWidened.map { $0.map(\.row) })
             #expect(fromHalves.map { $0.map(\.score.bitPattern) } == fromWidened.map { $0.map(\.score.bitPattern) })
         }

@@ -15,6 +15,7 @@ private func log(stream: String, filterRate: String) -> String {
     [info]   Duration: 00:00:08.00, start: 0.000000, bitrate: 38 kb/s
     [info]   Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x31637661), yuv420p(progressive), 320x240, 35 kb/s, \(stream) (default)
     [info] Stream mapping:
+    [info]   Stream #0:0 -> #0:0 (h264 (native) -> ppm (native))
     [h264 @ 0x55b4050463c0] [verbose] Reinit context to 320x240, pix_fmt: yuv420p
     [graph 0 input from stream 0:0 @ 0x55b4052285c0] [verbose] w:320 h:240 pixfmt:yuv420p tb:1/12800 fr:\(filterRate) sar:1/1
     [info] Output #0, image2pipe, to 'pipe:':
@@ -70,6 +71,44 @@ struct LoggedFrameRateTests {
         """
         #expect(LoggedFrameRate.verifiedRate(in: spoof) == nil)
         #expect(!LoggedFrameRate.hasFilterInputLine(spoof))
+    }
+
+    @Test("the input stream output 0 maps is read, not the first video listed (a file with programs)")
+    func mappedStreamIsRead() {
+        let programs = """
+        [info] Input #0, mpegts, from 'two.ts':
+        [info]   Program 1
+        [info]     Stream #0:1[0x101]: Video: h264 (High), yuv420p, 320x240, 25 fps, 25 tbr, 90k tbn
+        [info]   Program 2
+        [info]     Stream #0:0[0x100]: Video: h264 (High), yuv420p, 320x240, 25 fps, 50 tbr, 90k tbn
+        [info] Stream mapping:
+        [info]   Stream #0:0 -> #0:0 (h264 (native) -> ppm (native))
+        [graph 0 input from stream 0:0 @ 0x1] [verbose] w:320 h:240 pixfmt:yuv420p tb:1/90000 fr:RATE sar:1/1
+
+        """
+        #expect(LoggedFrameRate.verifiedRate(in: programs.replacingOccurrences(of: "RATE", with: "25/1")) == nil)
+        #expect(LoggedFrameRate.verifiedRate(in: programs.replacingOccurrences(of: "RATE", with: "50/1")) == 50)
+    }
+
+    @Test("the output's own stream line is never read as the input's")
+    func outputStreamLineIsNotRead() {
+        let withoutInputLine = log(stream: "25 fps, 25 tbr", filterRate: "60/1").replacingOccurrences(of: "Stream #0:0[0x1](und): Video:", with: "Stream #0:0[0x1](und): Audio:")
+        #expect(LoggedFrameRate.streamRates(in: withoutInputLine) == nil)
+        #expect(LoggedFrameRate.verifiedRate(in: withoutInputLine) == nil)
+    }
+
+    @Test("a second filter input line, which only text a file prints could add, makes the rate unknown")
+    func duplicateFilterLineIsRefused() {
+        let twice = log(stream: "25 fps, 25 tbr", filterRate: "25/1")
+            + "[graph 0 input from stream 0:0 @ 0x2] [verbose] w:320 h:240 pixfmt:yuv420p tb:1/12800 fr:25/1 sar:1/1\n"
+        #expect(LoggedFrameRate.verifiedRate(in: twice) == nil)
+    }
+
+    @Test("fr:0/1, ffmpeg's unknown rate, is the filter line but no rate")
+    func unknownRateLine() {
+        let unknown = log(stream: "25 fps, 25 tbr", filterRate: "0/1")
+        #expect(LoggedFrameRate.hasFilterInputLine(unknown))
+        #expect(LoggedFrameRate.filterRate(in: unknown) == nil)
     }
 
     @Test("error messages from a level-tagged log read as -v error printed them")
@@ -128,6 +167,22 @@ struct OneProcessSamplingTests {
             #expect(try frames(of: file, reading) == expected, "\(name): same frames, in order")
             #expect(try frames(of: file, reading, lastSecond: 1) == Array(expected.prefix(2)), "\(name): seconds 0…1 only")
         }
+    }
+
+    @Test("frames without a timestamp are sampled as select=not(mod(n,K)) samples them",
+          .enabled(if: FFmpeg.isAvailable, ffmpegMissingNote))
+    func framesWithoutTimestamps() throws {
+        let folder = try TemporaryFolder()
+        let file = try video("pal.mp4", in: folder, rate: "25", seconds: "6")
+        // Every third frame loses its timestamp before the sampling (0, 75 and 150 among them).
+        let dropTimestamps = "setpts=if(eq(mod(N\\,3)\\,0)\\,0/0\\,PTS)"
+        func decoded(_ filter: String) throws -> Data {
+            try FFmpeg().run(.ffmpeg, ["-nostdin", "-v", "error", "-threads", "1", "-i", file.path, "-map", "0:v:0", "-vf", "\(dropTimestamps),\(filter)",
+                                       "-vsync", "passthrough", "-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "-"], input: file.path)
+        }
+        let expected = try decoded("select=not(mod(n\\,25))")
+        #expect(expected.count == 6 * (13 + 48 * 36 * 3))   // six 48x36 frames, each with its header "P6\n48 36\n255\n"
+        #expect(try decoded(LoggedFrameRate.samplingFilter) == expected)
     }
 
     @Test("a variable-rate file gives the ffprobe path's frames, whichever path the log allows",

@@ -64,23 +64,36 @@ public struct IndexRecord: Codable, Equatable, Sendable {
 /// An index in memory.
 public struct VideoIndex {
     public let record: IndexRecord
-    /// `[count, width]`, unit rows.
-    public let vectors: Tensor
+    /// `[count, width]`, unit rows. For an index read from float16 storage these are widened
+    /// from `halfVectors` the first time they are asked for (batches of more than 8 queries,
+    /// `--video`, re-ranking), so a search of one to eight queries never holds them.
+    public var vectors: Tensor { widened.tensor }
     /// `rerank` indexes: frame features `[count, F, width]` and mask `[count, F]`.
     public let frames: Tensor?
     public let mask: Tensor?
-    /// For a `float16` index read from disk, `vectors` as stored (`[count, width]` row-major):
-    /// one to eight queries read these, half the bytes, and get the same scores (the values are
-    /// widened exactly as they are read); more queries go through one matrix product on `vectors`.
+    /// For an index read from float16 storage, the vectors as stored (`[count, width]`
+    /// row-major): one to eight queries read these, half the bytes, and get the same scores as
+    /// `vectors` would give (each value is widened exactly as it is read).
     public let halfVectors: [Float16]?
+    private let widened: WidenedVectors
 
-    public init(record: IndexRecord, vectors: Tensor, frames: Tensor?, mask: Tensor?, halfVectors: [Float16]? = nil) {
-        precondition(halfVectors == nil || halfVectors!.count == vectors.count, "VideoIndex: halfVectors must hold vectors' values")
+    /// An index of float32 `vectors`.
+    public init(record: IndexRecord, vectors: Tensor, frames: Tensor?, mask: Tensor?) {
         self.record = record
-        self.vectors = vectors
+        self.frames = frames
+        self.mask = mask
+        self.halfVectors = nil
+        self.widened = WidenedVectors(vectors)
+    }
+
+    /// An index of float16 vectors `[count, width]`, kept as they are.
+    public init(record: IndexRecord, halfVectors: [Float16], frames: Tensor?, mask: Tensor?) {
+        precondition(halfVectors.count == record.count * record.width, "VideoIndex: \(halfVectors.count) float16 values for \(record.count) × \(record.width)")
+        self.record = record
         self.frames = frames
         self.mask = mask
         self.halfVectors = halfVectors
+        self.widened = WidenedVectors(halfVectors: halfVectors, shape: [record.count, record.width])
     }
 
     public var isVector: Bool { record.kind == "vector" }
@@ -190,9 +203,9 @@ public struct VideoIndex {
             throw SearchError.notAnIndex(path: folder.path, detail: "index format \(record.format); this zoo reads format \(IndexRecord.currentFormat): rebuild it with `zoo index`")
         }
         let file = try SafetensorsFile(contentsOf: folder.appendingPathComponent("vectors.safetensors"))
-        let vectors = try file.floats("vectors")
-        guard vectors.count == record.count * record.width, record.ids.count == record.count else {
-            throw SearchError.notAnIndex(path: folder.path, detail: "vectors.safetensors does not match index.json (\(vectors.count) values for \(record.count) × \(record.width))")
+        let stored = try file.requireEntry("vectors")
+        guard stored.dtype.isFloatingPoint, stored.elementCount == record.count * record.width, record.ids.count == record.count else {
+            throw SearchError.notAnIndex(path: folder.path, detail: "vectors.safetensors does not match index.json (\(stored.elementCount) \(stored.dtype.rawValue) values for \(record.count) × \(record.width))")
         }
         var frames: Tensor?, mask: Tensor?
         if record.kind == "rerank" {
@@ -203,9 +216,39 @@ public struct VideoIndex {
             frames = Tensor(frameValues, shape: [record.count, record.framesPerVideo, record.width])
             mask = Tensor(maskValues, shape: [record.count, record.framesPerVideo])
         }
-        let halfVectors = file.entry("vectors")?.dtype == .float16 ? try file.float16s("vectors") : nil
-        return VideoIndex(record: record, vectors: Tensor(vectors, shape: [record.count, record.width]), frames: frames, mask: mask,
-                          halfVectors: halfVectors)
+        if stored.dtype == .float16 {
+            return VideoIndex(record: record, halfVectors: try file.float16s("vectors"), frames: frames, mask: mask)
+        }
+        return VideoIndex(record: record, vectors: Tensor(try file.floats("vectors"), shape: [record.count, record.width]), frames: frames, mask: mask)
+    }
+}
+
+/// The float32 vectors of an index: given, or widened once from float16 on first use (a class,
+/// so that copies of a `VideoIndex` share the one widening).
+private final class WidenedVectors: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Tensor?
+    private let halfVectors: [Float16]
+    private let shape: [Int]
+
+    init(_ tensor: Tensor) {
+        value = tensor
+        halfVectors = []
+        shape = tensor.shape
+    }
+
+    init(halfVectors: [Float16], shape: [Int]) {
+        self.halfVectors = halfVectors
+        self.shape = shape
+    }
+
+    var tensor: Tensor {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value { return value }
+        let widened = Tensor(halfVectors.map { Float($0) }, shape: shape)
+        value = widened
+        return widened
     }
 }
 

@@ -44,7 +44,7 @@ public struct VideoSearch {
             }
             let candidates = Swift.max(top, Swift.min(rerank, index.record.count))
             let firstStage = Self.rank(queries: sentences.l2NormalizedKeepingZeroRows(), vectors: index.vectors,
-                                       halfVectors: index.halfVectors, top: candidates)
+                                       halfVectors: index.halfVectors, count: index.record.count, top: candidates)
             var results: [[SearchHit]] = []
             for (query, picked) in firstStage.enumerated() {
                 let rows = picked.map(\.row)
@@ -61,7 +61,7 @@ public struct VideoSearch {
     public func rank(queries: Tensor, top: Int) -> [[SearchHit]] {
         precondition(queries.shape.count == 2 && queries.shape[1] == index.record.width,
                      "rank: queries \(queries.shape) for \(index.record.width)-wide vectors (checked by the callers)")
-        return Self.rank(queries: queries, vectors: index.vectors, halfVectors: index.halfVectors, top: top).map { hits in
+        return Self.rank(queries: queries, vectors: index.vectors, halfVectors: index.halfVectors, count: index.record.count, top: top).map { hits in
             hits.map { SearchHit(rank: $0.rank, id: index.record.ids[$0.row], score: $0.score) }
         }
     }
@@ -70,9 +70,10 @@ public struct VideoSearch {
     /// product, best first (ties: the earlier row). Up to 8 queries read the rows once each
     /// (`RowDotProducts`, bound by memory bandwidth), the float16 copy when there is one
     /// (`halfVectors`, the same values, so the same scores); more go through one matrix product.
-    public static func rank(queries: Tensor, vectors: Tensor, halfVectors: [Float16]? = nil,
-                            top: Int) -> [[(rank: Int, row: Int, score: Float)]] {
-        let (queryCount, count, width) = (queries.shape[0], vectors.shape[0], vectors.shape[1])
+    public static func rank(queries: Tensor, vectors: @autoclosure () -> Tensor, halfVectors: [Float16]? = nil,
+                            count: Int, top: Int) -> [[(rank: Int, row: Int, score: Float)]] {
+        let (queryCount, width) = (queries.shape[0], queries.shape[1])
+        precondition(halfVectors == nil || halfVectors!.count == count * width, "rank: \(halfVectors!.count) float16 values for \(count) × \(width)")
         let scores: Tensor
         if queryCount <= 8 {
             scores = Tensor.zeros([queryCount, count])
@@ -84,6 +85,8 @@ public struct VideoSearch {
                                                   queryCount: queryCount, into: output.baseAddress!)
                         }
                     } else {
+                        let vectors = vectors()
+                        precondition(vectors.shape == [count, width], "rank: vectors \(vectors.shape) for \(count) × \(width)")
                         vectors.withUnsafeBufferPointer { rows in
                             RowDotProducts.scores(rows: rows.baseAddress!, count: count, width: width, queries: query.baseAddress!,
                                                   queryCount: queryCount, into: output.baseAddress!)
@@ -94,6 +97,8 @@ public struct VideoSearch {
         } else {
             // V·Qᵀ keeps the long side as the GEMM's rows, where its kernels are at their best;
             // the [N, Q] result is then transposed (Q·N floats, small next to the product).
+            let vectors = vectors()
+            precondition(vectors.shape == [count, width], "rank: vectors \(vectors.shape) for \(count) × \(width)")
             scores = Tensor.matmul(vectors, queries, transposeB: true).transposed()
         }
         var results = [[(rank: Int, row: Int, score: Float)]](repeating: [], count: queryCount)
@@ -116,7 +121,11 @@ public struct VideoSearch {
         guard let row = index.row(of: id) else {
             throw SearchError.unknownVideo(id: id, suggestions: index.record.ids.filter { $0.contains(id) || id.contains($0) }.prefix(3).map { $0 })
         }
-        return rank(queries: index.vectors.slice(axis: 0, row..<(row + 1)), top: top)[0]
+        let width = index.record.width
+        // A float16 index's row, widened on its own, rather than all its vectors.
+        let query = index.halfVectors.map { Tensor($0[(row * width)..<((row + 1) * width)].map { Float($0) }, shape: [1, width]) }
+            ?? index.vectors.slice(axis: 0, row..<(row + 1))
+        return rank(queries: query, top: top)[0]
     }
 
     /// The videos most like an image (`[1, 1, 3, S, S]` pixels) through the model's image
