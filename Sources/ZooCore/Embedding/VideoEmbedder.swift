@@ -242,10 +242,9 @@ public struct VideoEmbedder {
         for item in items where embedded.contains(item.id) { files[item.id] = item.file.standardizedFileURL.path }
         try JSONSerialization.data(withJSONObject: files, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             .write(to: folder.appendingPathComponent("files.json"), options: .atomic)
-        var splits: [String: [[String: String]]] = [:], order: [String] = []
+        var splits: [String: [[String: String]]] = [:]
         for item in items where embedded.contains(item.id) {
             for caption in item.captions {
-                if splits[caption.split] == nil { order.append(caption.split) }
                 splits[caption.split, default: []].append(["video": item.id, "caption": caption.text])
             }
         }
