@@ -44,20 +44,69 @@ enum LoggedFrameRate {
     /// unknown rate), which ffmpeg writes before its first frame.
     static func hasFilterInputLine(_ log: String) -> Bool { !filterRates(in: log).isEmpty }
 
+    /// Whether a line of `log` is tagged `[error]`, `[fatal]` or `[panic]` (after at most the
+    /// `[context @ 0x…] ` prefix, as `FFmpeg.firstErrorLine(ofLevelTagged:)` reads them).
+    static func hasErrorLine(_ log: String) -> Bool { log.firstMatch(of: errorTag) != nil }
+
     /// Whether `log` is tagged with levels at all (older ffmpeg versions refuse `level+`).
     static func isLevelTagged(_ log: String) -> Bool { log.firstMatch(of: levelTag) != nil }
 
     /// The rate the filter graph used, when `log` proves it equals `guessedFrameRate` of the
     /// stream's exact `r_frame_rate` and `avg_frame_rate`; nil when it does not.
     static func verifiedRate(in log: String) -> Double? {
-        guard let exact = filterRate(in: log), let stream = streamRates(in: log), let real = stream.real else { return nil }
-        let average = stream.average
+        guard let exact = filterRate(in: log), let stream = streamRates(in: log) else { return nil }
+        return verifiedRate(exact: exact, real: stream.real, average: stream.average)
+    }
+
+    /// The rule of `verifiedRate(in:)`: `exact` (the filter graph's `fr`) when it is provably
+    /// `guessedFrameRate` of r and avg, given their printed values `real` (`tbr`) and `average`.
+    private static func verifiedRate(exact: Double, real: Double?, average: Double?) -> Double? {
+        guard let real else { return nil }
         // Too close to a threshold to know which side the exact values are on.
         if abs(real - 210) <= tolerance(real) { return nil }
         if let average, abs(average - 70) <= tolerance(average) { return nil }
         var chosen = real
         if let average, real > 210, average < 70 { chosen = average }
         return abs(exact - chosen) <= tolerance(chosen) ? exact : nil
+    }
+
+    /// For one ffmpeg process decoding `inputs` files, input k mapped to output k (`-map k:v:0`):
+    /// the rate each input's filter graph used, when its complete `log` proves it as
+    /// `verifiedRate(in:)` does for one file, else nil. Each input needs exactly one mapping line
+    /// `Stream #k:S -> #k:0`, one stream line `Stream #k:S…: Video:` before the first `Output #`
+    /// line, and one filter line naming `input from stream k:S`; a duplicate of any (which only
+    /// text a file prints could add, possibly for another file of the group) leaves that input
+    /// unproven.
+    static func verifiedRates(in log: String, inputs: Int) -> [Double?] {
+        let lines = completeLines(of: log)
+        let beforeOutputs = lines.prefix { $0.firstMatch(of: anyOutputHeader) == nil }
+        let mappings = beforeOutputs.compactMap { line -> (input: Int, stream: Int, output: Int, outputStream: Int)? in
+            guard let match = line.firstMatch(of: groupMappingLine),
+                  let input = Int(match.1), let stream = Int(match.2), let output = Int(match.3), let outputStream = Int(match.4)
+            else { return nil }
+            return (input, stream, output, outputStream)
+        }
+        let streamLines = beforeOutputs.compactMap { line -> (input: Int, stream: Int, line: Substring)? in
+            guard let match = line.firstMatch(of: groupInputVideoStreamLine), let input = Int(match.1), let stream = Int(match.2)
+            else { return nil }
+            return (input, stream, line)
+        }
+        let filterLines = lines.compactMap { line -> (input: Int, stream: Int, rate: (Double, Double))? in
+            guard let match = line.firstMatch(of: groupFilterLine), let input = Int(match.1), let stream = Int(match.2),
+                  let numerator = Double(match.3), let denominator = Double(match.4)
+            else { return nil }
+            return (input, stream, (numerator, denominator))
+        }
+        return (0..<inputs).map { k in
+            let mapped = mappings.filter { $0.output == k }
+            guard mapped.count == 1, let mapping = mapped.first, mapping.input == k, mapping.outputStream == 0 else { return nil }
+            let streams = streamLines.filter { $0.input == k && $0.stream == mapping.stream }
+            let filters = filterLines.filter { $0.input == k && $0.stream == mapping.stream }
+            guard streams.count == 1, let stream = streams.first, filters.count == 1, let (numerator, denominator) = filters.first?.rate,
+                  numerator > 0, denominator > 0 else { return nil }
+            return verifiedRate(exact: numerator / denominator, real: printedRate(in: stream.line, unit: "tbr"),
+                                average: printedRate(in: stream.line, unit: "fps"))
+        }
     }
 
     /// How far ffmpeg's printed rate can be from the true one: it prints `lrintf(rate · 100)`
@@ -117,9 +166,17 @@ enum LoggedFrameRate {
     // tag on its own line) can pass for either line.
     nonisolated(unsafe) private static let filterLine =
         #/^\[[^\]]*\] \[verbose\] w:\d+ h:\d+ pixfmt:\S+ tb:\d+/\d+ fr:(\d+)/(\d+)(?: |$)/#
+    nonisolated(unsafe) private static let errorTag = #/(?m)^(?:\[[^\]]*\] )?\[(?:error|fatal|panic)\] /#
     nonisolated(unsafe) private static let levelTag = #/(?m)^(?:\[[^\]]*\] )?\[(?:panic|fatal|error|warning|info|verbose)\] /#
     nonisolated(unsafe) private static let inputVideoStreamLine = #/^\[info\]\s+Stream #0:(\d+)(?:[\[(]\S*)?: Video: /#
     nonisolated(unsafe) private static let mappingLine = #/^\[info\]\s+Stream #0:(\d+) -> #0:0(?: |$)/#
     nonisolated(unsafe) private static let outputHeader = #/^\[info\] Output #0, /#
+    // The group forms name the input (ffmpeg 5–6 call a filter graph's buffer source "graph G
+    // input from stream K:S"; another naming leaves every input unproven, which costs speed only).
+    nonisolated(unsafe) private static let groupFilterLine =
+        #/^\[graph \d+ input from stream (\d+):(\d+) @ 0x[0-9a-fA-F]+\] \[verbose\] w:\d+ h:\d+ pixfmt:\S+ tb:\d+/\d+ fr:(\d+)/(\d+)(?: |$)/#
+    nonisolated(unsafe) private static let groupInputVideoStreamLine = #/^\[info\]\s+Stream #(\d+):(\d+)(?:[\[(]\S*)?: Video: /#
+    nonisolated(unsafe) private static let groupMappingLine = #/^\[info\]\s+Stream #(\d+):(\d+) -> #(\d+):(\d+)(?: |$)/#
+    nonisolated(unsafe) private static let anyOutputHeader = #/^\[info\] Output #\d+, /#
     nonisolated(unsafe) private static let printedValue = #/, ([0-9]+(?:\.[0-9]+)?)(k?) (fps|tbr)(?=,|$| )/#
 }

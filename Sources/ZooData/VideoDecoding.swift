@@ -47,7 +47,7 @@ public struct VideoDecoder: Sendable {
 
     /// The ffmpeg executables, in this process, whose logs turned out unreadable (too old for
     /// level tags, or another format): they are not asked again.
-    private static let executablesWithUnreadableLogs = Mutex<Set<String>>([])
+    static let executablesWithUnreadableLogs = Mutex<Set<String>>([])
 
     /// - Parameters:
     ///   - framesPerVideo: F, at least 1.
@@ -71,6 +71,11 @@ public struct VideoDecoder: Sendable {
         try forEachSampledFrame(of: url, videoID: videoID, lastSecond: lastSecond) { _, frame in
             crops.append(preprocessing.resizedAndCropped(frame))
         }
+        return frames(fromCrops: crops)
+    }
+
+    /// Steps 4 and 5: the `[F, 3, S, S]` frames of a video from its n ≥ 1 sampled crops.
+    func frames(fromCrops crops: [RGBImage]) -> VideoFrames {
         let chosen = VideoSampling.frameIndices(count: crops.count, maxFrames: framesPerVideo)
         let side = preprocessing.cropSize, plane = side * side
         let values = Tensor.zeros([framesPerVideo, 3, side, side])

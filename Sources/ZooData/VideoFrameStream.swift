@@ -95,9 +95,10 @@ enum VideoFrameStream {
     }
 
     /// Reads a pipe to its end on a thread of its own.
-    private final class ErrorDrain: @unchecked Sendable {
+    final class ErrorDrain: @unchecked Sendable {
         private var data = Data()
         private var finished = false
+        private var dropped = false
         private let condition = NSCondition()
         /// Keep only the start: the first lines are all that is reported or read.
         private static let kept = 1 << 16
@@ -113,7 +114,11 @@ enum VideoFrameStream {
                     if count < 0 && errno == EINTR { continue }
                     if count <= 0 { break }
                     condition.lock()
-                    if data.count < ErrorDrain.kept { data.append(buffer.assumingMemoryBound(to: UInt8.self), count: count) }
+                    if data.count < ErrorDrain.kept {
+                        data.append(buffer.assumingMemoryBound(to: UInt8.self), count: count)
+                    } else {
+                        dropped = true
+                    }
                     condition.broadcast()
                     condition.unlock()
                 }
@@ -125,6 +130,12 @@ enum VideoFrameStream {
             }
             reader.stackSize = 1 << 20
             reader.start()
+        }
+        /// Whether, once the pipe is closed, nothing was left out of what `wait()` returns.
+        var keptEverything: Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            return finished && !dropped
         }
         /// Everything kept, once the pipe is closed.
         func wait() -> Data {

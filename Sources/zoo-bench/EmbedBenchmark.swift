@@ -10,11 +10,11 @@ import ZooTensor
 
 enum EmbedBenchmark {
     static let usage = """
-        usage: zoo-bench embed [MODEL] [--videos N] [--seconds S] [--size WxH] [--frames F] [--batch B] [--workers W] [--rounds R]
+        usage: zoo-bench embed [MODEL] [--videos N] [--seconds S] [--size WxH] [--frames F] [--batch B] [--workers W] [--per-process G] [--rounds R]
           Makes N test videos with ffmpeg (default 16 of 8 s at 320x240, 25 fps), then times
           (a) the encoder alone on their frames, decoded beforehand, in batches of B videos, and
-          (b) the whole `zoo embed --videos` pipeline (W ffmpeg workers ahead of the encoder) on the
-          same files, R interleaved rounds each; reports videos/s and (b) / (a). MODEL (default
+          (b) the whole `zoo embed --videos` pipeline (W ffmpeg workers ahead of the encoder, each
+          process decoding G videos, default 4) on the same files, R interleaved rounds each; reports videos/s and (b) / (a). MODEL (default
           clip-vit-b32) has random weights: the speed does not depend on their values.
         """
 
@@ -29,6 +29,7 @@ enum EmbedBenchmark {
         let size = value("--size") ?? "320x240", frames = value("--frames").flatMap(Int.init) ?? 12
         let batch = value("--batch").flatMap(Int.init) ?? 16, workers = value("--workers").flatMap(Int.init) ?? 2
         let rounds = value("--rounds").flatMap(Int.init) ?? 3
+        let perProcess = value("--per-process").flatMap(Int.init)
         let ffmpeg = FFmpeg()
         guard ffmpeg.isAvailable else { log("zoo-bench embed: ffmpeg is needed (apt-get install ffmpeg)"); return 1 }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-bench-embed-\(UUID().uuidString)")
@@ -49,7 +50,7 @@ enum EmbedBenchmark {
             let decoder = VideoDecoder(framesPerVideo: frames, imageSize: model.imageSize, ffmpeg: ffmpeg)
             let items = try VideoCollection.items(videos, extensions: VideoCollection.videoExtensions)
             let decoded = try items.map { try decoder.frames(of: $0.file, videoID: $0.id) }
-            log("zoo-bench embed: \(name), \(count) videos of \(seconds) s at \(size), \(frames) frames each, batches of \(batch), \(workers) workers")
+            log("zoo-bench embed: \(name), \(count) videos of \(seconds) s at \(size), \(frames) frames each, batches of \(batch), \(workers) workers, \(perProcess ?? VideoEmbedder.defaultVideosPerProcess) videos per ffmpeg process")
             var encoderSamples: [Double] = [], pipelineSamples: [Double] = []
             for round in 0..<rounds {
                 let started = DispatchTime.now().uptimeNanoseconds
@@ -63,7 +64,8 @@ enum EmbedBenchmark {
                 let out = folder.appendingPathComponent("out\(round)")
                 let record = EmbeddingRecord(model: name, weights: "random", weightsChecksum: "0", framesPerVideo: frames, imageSize: model.imageSize,
                                              videosPerBatch: batch, items: items, kind: "videos")
-                let embedder = VideoEmbedder(items: items, encoder: model, decoder: decoder, record: record, workers: workers)
+                var embedder = VideoEmbedder(items: items, encoder: model, decoder: decoder, record: record, workers: workers)
+                if let perProcess { embedder.videosPerProcess = perProcess }
                 let pipelineStarted = DispatchTime.now().uptimeNanoseconds
                 _ = try embedder.run(into: out)
                 pipelineSamples.append(Double(count) / (Double(DispatchTime.now().uptimeNanoseconds - pipelineStarted) / 1e9))
