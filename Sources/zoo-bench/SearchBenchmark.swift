@@ -83,9 +83,15 @@ enum SearchBenchmark {
                 let stored = half ? halves : nil
                 _ = VideoSearch.rank(queries: q, vectors: vectors, halfVectors: stored, count: size, top: top)   // warm-up
                 for _ in 0..<rounds {
+                    // Each side's threads keep polling for a while after its last call (OpenBLAS's
+                    // for ≈0.1 s: measured here, 0.1 CPU s in the 0.2 s after a call; the zoo's for
+                    // 1 ms), taking a core from a sample of the other side that starts at once. A
+                    // quarter of a second before each sample lets them go idle.
+                    Thread.sleep(forTimeInterval: 0.25)
                     let started = DispatchTime.now().uptimeNanoseconds
                     for _ in 0..<reps { _ = VideoSearch.rank(queries: q, vectors: vectors, halfVectors: stored, count: size, top: top) }
                     zooSamples.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 / Double(reps))
+                    Thread.sleep(forTimeInterval: 0.25)
                     if let line = reference?.request("time \(queryCount) \(top) \(reps)"), line.hasPrefix("ok "),
                        let seconds = Double(line.split(separator: " ")[1]) {
                         numpySamples.append(seconds)
