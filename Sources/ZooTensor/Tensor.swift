@@ -149,7 +149,6 @@ public final class TensorStorage: @unchecked Sendable {
     public init(count: Int) {
         self.count = count
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
-        if count * 4 >= HugePages.threshold { HugePages.advise(raw, byteCount: count * 4) }
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
