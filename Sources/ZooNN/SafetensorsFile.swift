@@ -4,6 +4,7 @@
 // (dtype, shape, data_offsets relative to the data buffer), then the data buffer.
 
 import Foundation
+import ZooTensor
 
 /// A validated, read-only safetensors file.
 ///
@@ -125,11 +126,15 @@ public struct SafetensorsFile: Sendable {
     }
 
     /// The values of an F16 tensor as stored, in row-major order (no widening).
+    ///
+    /// - Parameter hugePages: ask for huge pages for the array (`HugePages.advise`), for values
+    ///   that are kept and scanned repeatedly, such as an index's vectors.
     /// - Throws: `tensorNotFound` (with close names) or `wrongDType` for any other dtype.
-    public func float16s(_ name: String) throws(SafetensorsError) -> [Float16] {
+    public func float16s(_ name: String, hugePages: Bool = false) throws(SafetensorsError) -> [Float16] {
         let entry = try requireEntry(name)
         guard entry.dtype == .float16 else { throw .wrongDType(source: source, tensor: name, dtype: entry.dtype, accessor: "float16s") }
         return [Float16](unsafeUninitializedCapacity: entry.elementCount) { buffer, initialized in
+            if hugePages, let target = buffer.baseAddress { HugePages.advise(target, byteCount: entry.byteCount) }
             data.withUnsafeBytes { raw in
                 if let start = raw.baseAddress, let target = buffer.baseAddress {
                     UnsafeMutableRawPointer(target).copyMemory(from: start + entry.byteOffset, byteCount: entry.byteCount)

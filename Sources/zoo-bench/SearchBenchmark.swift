@@ -66,7 +66,12 @@ enum SearchBenchmark {
         var rows: [Row] = []
         log("kernels: GEMM \(GEMMBenchmark.isaDescription); row dot products SIMD8 (AVX2)")
         for size in sizes {
-            let vectors = Tensor.randomNormal([size, width], using: &generator).l2Normalized()
+            let generated = Tensor.randomNormal([size, width], using: &generator).l2Normalized()
+            // On huge pages, as `VideoIndex.load` keeps an index's vectors (numpy does the same for
+            // its matrix).
+            let storage = TensorStorage.onHugePages(count: generated.count)
+            generated.withUnsafeBufferPointer { storage.pointer.update(from: $0.baseAddress!, count: generated.count) }
+            let vectors = Tensor(shape: generated.shape, storage: storage)
             let matrixFile = folder.appendingPathComponent("matrix.f32")
             if reference != nil {
                 do { try write(vectors, to: matrixFile) } catch { log("\(error)"); return 1 }
@@ -75,7 +80,11 @@ enum SearchBenchmark {
             }
             // The float16 copy holds each value rounded to float16; widening it gives `halfVectors`'
             // exact values, so a float16 index ranks these rounded vectors.
-            let halves = vectors.scalars.map { Float16($0) }
+            let halves = [Float16](unsafeUninitializedCapacity: vectors.count) { buffer, initialized in
+                HugePages.advise(buffer.baseAddress!, byteCount: vectors.count * 2)
+                vectors.withUnsafeBufferPointer { values in for i in 0..<values.count { buffer[i] = Float16(values[i]) } }
+                initialized = vectors.count
+            }
             for (queryCount, half) in [(1, false), (1, true), (batch, false)] {
                 let q = queries.slice(axis: 0, 0..<queryCount)
                 let reps = Swift.max(1, Int(2e8 / Double(size * width * Swift.max(1, queryCount / 8))))

@@ -217,9 +217,12 @@ public struct VideoIndex {
             mask = Tensor(maskValues, shape: [record.count, record.framesPerVideo])
         }
         if stored.dtype == .float16 {
-            return VideoIndex(record: record, halfVectors: try file.float16s("vectors"), frames: frames, mask: mask)
+            return VideoIndex(record: record, halfVectors: try file.float16s("vectors", hugePages: true), frames: frames, mask: mask)
         }
-        return VideoIndex(record: record, vectors: Tensor(try file.floats("vectors"), shape: [record.count, record.width]), frames: frames, mask: mask)
+        // Every search scans all the vectors: on huge pages, as numpy keeps a large matrix.
+        let storage = TensorStorage.onHugePages(count: record.count * record.width)
+        try file.copyFloats("vectors", into: UnsafeMutableBufferPointer(start: storage.pointer, count: storage.count))
+        return VideoIndex(record: record, vectors: Tensor(shape: [record.count, record.width], storage: storage), frames: frames, mask: mask)
     }
 }
 
