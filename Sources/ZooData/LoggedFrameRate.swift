@@ -46,7 +46,12 @@ enum LoggedFrameRate {
 
     /// Whether a line of `log` is tagged `[error]`, `[fatal]` or `[panic]` (after at most the
     /// `[context @ 0x…] ` prefix, as `FFmpeg.firstErrorLine(ofLevelTagged:)` reads them).
-    static func hasErrorLine(_ log: String) -> Bool { log.firstMatch(of: errorTag) != nil }
+    static func hasErrorLine(_ log: String) -> Bool {
+        // ffmpeg tags a message with its level only when the previous one ended its line, so the
+        // decoding errors ffmpeg counts against -max_error_rate are also looked for by their words.
+        log.firstMatch(of: errorTag) != nil || log.contains("Error while decoding stream #")
+            || log.contains("Error while processing the decoded data")
+    }
 
     /// Whether `log` is tagged with levels at all (older ffmpeg versions refuse `level+`).
     static func isLevelTagged(_ log: String) -> Bool { log.firstMatch(of: levelTag) != nil }
@@ -76,9 +81,19 @@ enum LoggedFrameRate {
     /// `Stream #k:S -> #k:0`, one stream line `Stream #k:S…: Video:` before the first `Output #`
     /// line, and one filter line naming `input from stream k:S`; a duplicate of any (which only
     /// text a file prints could add, possibly for another file of the group) leaves that input
-    /// unproven.
+    /// unproven. Text a file prints can also add headers, to move the `Output #` cut-off before
+    /// the real lines, or break a real stream line with a newline in its language tag, to leave
+    /// only a forged one whole: so every input, output and mapping header must appear exactly
+    /// once (the log is complete: ffmpeg has exited), and every line that holds `: Video: ` must
+    /// be a whole stream line (`hasBrokenVideoLine`); otherwise no input is proven.
     static func verifiedRates(in log: String, inputs: Int) -> [Double?] {
         let lines = completeLines(of: log)
+        let unproven = [Double?](repeating: nil, count: inputs)
+        func headerIndices(_ header: Regex<(Substring, Substring)>) -> [Int] {
+            lines.compactMap { $0.firstMatch(of: header).flatMap { Int($0.1) } }.sorted()
+        }
+        guard headerIndices(inputHeader) == Array(0..<inputs), headerIndices(anyOutputHeader) == Array(0..<inputs),
+              lines.filter({ $0.firstMatch(of: mappingHeader) != nil }).count == 1, !hasBrokenVideoLine(lines) else { return unproven }
         let beforeOutputs = lines.prefix { $0.firstMatch(of: anyOutputHeader) == nil }
         let mappings = beforeOutputs.compactMap { line -> (input: Int, stream: Int, output: Int, outputStream: Int)? in
             guard let match = line.firstMatch(of: groupMappingLine),
@@ -109,6 +124,14 @@ enum LoggedFrameRate {
         }
     }
 
+    /// Whether a line holds `: Video: ` without being a whole stream line. ffmpeg prints a
+    /// stream's language tag inside its stream line, before `: Video: `, and a newline in the tag
+    /// breaks the line there: the real line then no longer reads as one, and what follows the tag
+    /// (`…): Video: h264 …, 25 tbr`) lands on a line of its own.
+    static func hasBrokenVideoLine(_ lines: [Substring]) -> Bool {
+        lines.contains { $0.contains(": Video: ") && $0.firstMatch(of: groupInputVideoStreamLine) == nil }
+    }
+
     /// How far ffmpeg's printed rate can be from the true one: it prints `lrintf(rate · 100)`
     /// hundredths (libavformat/dump.c, `print_fps`), rounded through a float.
     static func tolerance(_ value: Double) -> Double { 0.0051 + abs(value) * 1e-7 }
@@ -135,6 +158,8 @@ enum LoggedFrameRate {
     /// output's own stream lines would be read instead (only lines before `Output #0` count).
     static func streamRates(in log: String) -> (real: Double?, average: Double?)? {
         var lines = completeLines(of: log)
+        // A stream line broken by its language tag (see `hasBrokenVideoLine`): refused.
+        if hasBrokenVideoLine(lines) { return nil }
         if let output = lines.firstIndex(where: { $0.firstMatch(of: outputHeader) != nil }) { lines = Array(lines[..<output]) }
         let mappings = lines.compactMap { $0.firstMatch(of: mappingLine).flatMap { Int($0.1) } }
         guard mappings.count == 1, let input = mappings.first else { return nil }
@@ -177,6 +202,8 @@ enum LoggedFrameRate {
         #/^\[graph \d+ input from stream (\d+):(\d+) @ 0x[0-9a-fA-F]+\] \[verbose\] w:\d+ h:\d+ pixfmt:\S+ tb:\d+/\d+ fr:(\d+)/(\d+)(?: |$)/#
     nonisolated(unsafe) private static let groupInputVideoStreamLine = #/^\[info\]\s+Stream #(\d+):(\d+)(?:[\[(]\S*)?: Video: /#
     nonisolated(unsafe) private static let groupMappingLine = #/^\[info\]\s+Stream #(\d+):(\d+) -> #(\d+):(\d+)(?: |$)/#
-    nonisolated(unsafe) private static let anyOutputHeader = #/^\[info\] Output #\d+, /#
+    nonisolated(unsafe) private static let anyOutputHeader = #/^\[info\] Output #(\d+), /#
+    nonisolated(unsafe) private static let inputHeader = #/^\[info\] Input #(\d+), /#
+    nonisolated(unsafe) private static let mappingHeader = #/^\[info\] Stream mapping:/#
     nonisolated(unsafe) private static let printedValue = #/, ([0-9]+(?:\.[0-9]+)?)(k?) (fps|tbr)(?=,|$| )/#
 }

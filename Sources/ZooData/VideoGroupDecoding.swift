@@ -39,8 +39,9 @@ extension VideoDecoder {
     private func isGroupable(_ url: URL) -> Bool {
         guard readsRateWhileDecoding, ffmpeg.isProbeAvailable,
               !VideoDecoder.executablesWithUnreadableLogs.withLock({ $0.contains(ffmpeg.executable) }),
-              !url.lastPathComponent.contains("%") else { return false }
-        let path = url.standardizedFileURL.path
+              !url.standardizedFileURL.lastPathComponent.contains("%") else { return false }
+        // The size of what a link points to (`attributesOfItem` describes the link itself).
+        let path = url.standardizedFileURL.resolvingSymlinksInPath().path
         let attributes: [FileAttributeKey: Any]
         // A file that cannot be read here is decoded alone, where `frames(of:)` says what is wrong.
         do { attributes = try FileManager.default.attributesOfItem(atPath: path) } catch { return false }
@@ -53,9 +54,12 @@ extension VideoDecoder {
     /// that process does not prove; nil for all when the process was not clean.
     func framesInOneProcess(paths: [String]) -> [VideoFrames?]? {
         var crops = [[RGBImage]](repeating: [], count: paths.count)
+        // Each file may take the time one file may take alone.
+        var groupFFmpeg = ffmpeg
+        groupFFmpeg.timeout = ffmpeg.timeout * Double(paths.count)
         let run: VideoGroupRun
         do throws(VideoStreamFailure) {
-            run = try VideoGroupStream.run(ffmpeg, outputs: paths.count, arguments: { groupArguments(inputs: paths, outputs: $0) }) { output, frame in
+            run = try VideoGroupStream.run(groupFFmpeg, outputs: paths.count, arguments: { groupArguments(inputs: paths, outputs: $0) }) { output, frame in
                 crops[output].append(preprocessing.resizedAndCropped(frame))
             }
         } catch {

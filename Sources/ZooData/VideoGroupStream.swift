@@ -43,7 +43,8 @@ enum VideoGroupStream {
                                         reason: tried.contains("/") ? "no executable file there" : "not found on PATH"))
         }
         let manager = FileManager.default
-        let folder = manager.temporaryDirectory.appendingPathComponent("zoo-ffmpeg-group-\(UUID().uuidString)")
+        removeFoldersOfEndedProcesses()
+        let folder = manager.temporaryDirectory.appendingPathComponent("\(folderPrefix)\(getpid())-\(UUID().uuidString)")
         do {
             try manager.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
@@ -94,7 +95,7 @@ enum VideoGroupStream {
             }
         }
 
-        let deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, ffmpeg.timeout) * 1e9)
+        let deadline = (DispatchTime.now() + max(0, ffmpeg.timeout)).uptimeNanoseconds
         var terminatedAt: UInt64?, timedOut = false, exited = false
         while !exited {
             // Exited before this poll: everything it wrote is in the pipes, read below to the end.
@@ -107,7 +108,7 @@ enum VideoGroupStream {
                 if !readAvailable(k) && (exited || (hadData[k] && polled[k].revents & Int16(POLLHUP) != 0)) { open[k] = false }
             }
             let now = DispatchTime.now().uptimeNanoseconds
-            if !exited && now > deadline {
+            if !exited && now > deadline && process.isRunning {
                 if let terminatedAt {
                     if now &- terminatedAt > 2_000_000_000 { kill(process.processIdentifier, SIGKILL) }
                 } else {
@@ -126,4 +127,26 @@ enum VideoGroupStream {
         return VideoGroupRun(status: status, timedOut: timedOut, log: String(decoding: log, as: UTF8.self),
                              logIsWhole: errors.keptEverything, malformed: malformed)
     }
+
+    /// Temporary folders are named `zoo-ffmpeg-group-<pid>-<uuid>`.
+    static let folderPrefix = "zoo-ffmpeg-group-"
+
+    /// Removes the pipe folders that processes killed outright (SIGKILL, a second Ctrl-C) left
+    /// behind: those whose process no longer exists. Once per process.
+    private static func removeFoldersOfEndedProcesses() {
+        _ = sweptOnce
+    }
+
+    private static let sweptOnce: Void = {
+        let manager = FileManager.default
+        let temporary = manager.temporaryDirectory
+        let names: [String]
+        do { names = try manager.contentsOfDirectory(atPath: temporary.path) } catch { return }   // nothing to sweep
+        for name in names where name.hasPrefix(folderPrefix) {
+            let fields = name.dropFirst(folderPrefix.count).split(separator: "-", maxSplits: 1)
+            guard let pid = fields.first.flatMap({ pid_t($0) }), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            // Another user's or a vanished folder is left as it is.
+            do { try manager.removeItem(at: temporary.appendingPathComponent(name)) } catch { continue }
+        }
+    }()
 }

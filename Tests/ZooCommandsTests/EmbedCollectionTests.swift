@@ -90,6 +90,32 @@ struct EmbedCollectionTests {
         #expect(metrics.metrics.textToVideo.queries == 10)
     }
 
+    @Test("several videos to one ffmpeg process give the same features file and skipped list as one process per video")
+    func groupedDecodingChangesNothing() throws {
+        let collection = try makeVideoCollection()
+        defer { try? FileManager.default.removeItem(at: collection) }
+        let model = try #require(try commandTestRegistry.createPretrained("clip-tiny", weights: tinyCLIP) as? any ContrastiveModel)
+        let decoder = VideoDecoder(framesPerVideo: 4, imageSize: model.imageSize)
+        let items = try VideoCollection.items(collection, extensions: VideoCollection.videoExtensions)
+        let record = EmbeddingRecord(model: "clip-tiny", weights: tinyCLIP.path, weightsChecksum: "0", framesPerVideo: 4,
+                                     imageSize: model.imageSize, videosPerBatch: 3, items: items, kind: "videos")
+        var outputs: [(features: Data, skipped: Data)] = []
+        for perProcess in [1, 4, 5] {
+            let out = collection.deletingLastPathComponent().appendingPathComponent(collection.lastPathComponent + "-\(perProcess)")
+            defer { try? FileManager.default.removeItem(at: out) }
+            var embedder = VideoEmbedder(items: items, encoder: model, decoder: decoder, record: record, workers: 2)
+            embedder.videosPerProcess = perProcess
+            let summary = try embedder.run(into: out)
+            #expect(summary.embedded == 10 && summary.skipped.map(\.id) == ["broken.mp4", "empty.mp4"], "\(perProcess) per process")
+            outputs.append((try Data(contentsOf: out.appendingPathComponent("features.safetensors")),
+                            try Data(contentsOf: out.appendingPathComponent("skipped.jsonl"))))
+        }
+        for (index, output) in outputs.enumerated().dropFirst() {
+            #expect(output.features == outputs[0].features, "features, run \(index)")
+            #expect(output.skipped == outputs[0].skipped, "skipped.jsonl, run \(index)")
+        }
+    }
+
     @Test("killed (SIGKILL) at five random moments and run again, the features file is byte-identical to one uninterrupted run")
     func killedAndResumed() throws {
         let collection = try makeVideoCollection()
@@ -110,14 +136,17 @@ struct EmbedCollectionTests {
             try process.run()
             return process
         }
+        let started = Date()
         let uninterrupted = try launch(whole)
         uninterrupted.waitUntilExit()
         #expect(uninterrupted.terminationStatus == 0)
+        // Moments spread over the length of a whole run on this machine.
+        let runMicroseconds = UInt64(max(0.2, Date().timeIntervalSince(started)) * 1e6)
         var generator = RandomGenerator(seed: 22)
         var opened = 0
         for _ in 0..<5 {
             let process = try launch(resumed)
-            usleep(UInt32(50_000 + generator.next() % 1_500_000))
+            usleep(UInt32(50_000 + generator.next() % runMicroseconds))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             // Whatever the moment, every file present opens: the chunks in .chunks/ as well as

@@ -52,13 +52,34 @@ struct GroupLogTests {
         #expect(LoggedFrameRate.verifiedRates(in: late, inputs: 2) == [25, nil])
         let crossed = groupLog().replacingOccurrences(of: "Stream #1:0 -> #1:0", with: "Stream #0:0 -> #1:0")
         #expect(LoggedFrameRate.verifiedRates(in: crossed, inputs: 2) == [25, nil])
-        #expect(LoggedFrameRate.verifiedRates(in: groupLog(), inputs: 3) == [25, 30, nil])
+        #expect(LoggedFrameRate.verifiedRates(in: groupLog(), inputs: 3) == [nil, nil, nil], "no Input #2 nor Output #2")
+    }
+
+    @Test("a forged Output header, which would move the cut-off before the real lines, leaves every input unproven")
+    func forgedOutputHeader() {
+        let forged = groupLog().replacingOccurrences(of: "[info] Stream mapping:\n", with: "[info] Output #1, x\n[info] Stream mapping:\n")
+        #expect(LoggedFrameRate.verifiedRates(in: forged, inputs: 2) == [nil, nil])
+    }
+
+    @Test("a stream line broken by a newline in its language tag leaves every input unproven, and the single-file rate unknown")
+    func languageTagBreaksTheStreamLine() {
+        let real = "[info]   Stream #1:0[0x1](und): Video: h264 (High), yuv420p(progressive), 320x240, 35 kb/s, 30 fps, 30 tbr, 15360 tbn (default)\n"
+        let broken = "[info]   Stream #1:0[0x1](a b\n[info]   Stream #1:0: Video: h264, 25 fps, 25 tbr\nzz): Video: h264 (High), yuv420p, 320x240, 30 fps, 30 tbr, 15360 tbn\n"
+        #expect(LoggedFrameRate.verifiedRates(in: groupLog().replacingOccurrences(of: real, with: broken), inputs: 2) == [nil, nil])
+        let single = "[info] Input #0, matroska,webm, from 'a.mkv':\n"
+            + "[info]   Stream #0:0(a b\n[info]   Stream #0:0: Video: h264, 25 fps, 25 tbr\nzz): Video: h264, 60 fps, 60 tbr\n"
+            + "[info] Stream mapping:\n[info]   Stream #0:0 -> #0:0 (h264 (native) -> ppm (native))\n"
+            + "[graph 0 input from stream 0:0 @ 0x1] [verbose] w:320 h:240 pixfmt:yuv420p tb:1/1000 fr:25/1 sar:1/1\n"
+        #expect(LoggedFrameRate.verifiedRate(in: single) == nil)
+        #expect(LoggedFrameRate.verifiedRate(in: single.replacingOccurrences(of: "zz): Video: h264, 60 fps, 60 tbr\n", with: "")) == 25,
+                "the same log without the broken line's remainder is read")
     }
 
     @Test("a line tagged error, fatal or panic is found after a context prefix, not inside text")
     func errorLines() {
         #expect(LoggedFrameRate.hasErrorLine("[info] x\n[h264 @ 0x1] [error] Invalid NAL unit size\n"))
         #expect(LoggedFrameRate.hasErrorLine("[fatal] Conversion failed!\n"))
+        #expect(LoggedFrameRate.hasErrorLine("[info] a message without its line end Error while decoding stream #1:0: Invalid data\n"))
         #expect(!LoggedFrameRate.hasErrorLine("[warning] -vsync is deprecated\n[info]   title : says [error] here\n"))
     }
 }
@@ -133,7 +154,9 @@ struct GroupDecodingTests {
         try Data(bytes).write(to: damaged)
 
         let decoder = VideoDecoder(framesPerVideo: 4, imageSize: 32)
+        #expect(decoder.framesInOneProcess(paths: [good.path, other.path])?.allSatisfy { $0 != nil } == true, "the two good files go together")
         #expect(decoder.framesInOneProcess(paths: [good.path, damaged.path]) == nil, "a group with an error line is not trusted")
+        #expect(decoder.framesInOneProcess(paths: [good.path, audio.path]) == nil, "a file without video fails the whole process")
         let files = [good, broken, empty, missing, audio, damaged, other]
         let results = decoder.frames(ofEach: files.map { ($0, $0.lastPathComponent) })
         for (file, result) in zip(files, results) { #expect(same(result, alone(decoder, file)), "\(file.lastPathComponent)") }
