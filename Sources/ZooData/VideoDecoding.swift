@@ -31,7 +31,8 @@ import ZooTensor
 /// the output, F·3·S²·4 bytes. Colour conversion uses swscale's bicubic flags, as OpenCV does;
 /// rotation metadata is applied (ffmpeg's default, as OpenCV ≥ 4.5 does). A call usually starts
 /// one ffmpeg process (≈0.06 s of start-up on a typical Linux install, loading its libraries);
-/// when the log does not prove the rate, ffprobe and a second ffmpeg.
+/// when the log does not prove the rate, ffprobe and a second ffmpeg. `frames(ofEach:)` decodes
+/// several short files in one process, with the same frames (`VideoGroupDecoding.swift`).
 /// Values of this type hold no state, so one decoder may be used from several threads at once.
 public struct VideoDecoder: Sendable {
     /// Frames per video after sampling and padding (F; CLIP4Clip's `max_frames`, 12 by default).
