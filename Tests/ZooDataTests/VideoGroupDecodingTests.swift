@@ -165,6 +165,33 @@ struct GroupDecodingTests {
         }
     }
 
+    @Test("damaged copies of a clip (cut short, bytes overwritten) in one group each get what they get alone")
+    func damagedCopies() throws {
+        let folder = try TemporaryFolder()
+        let clip = try video("clip.mp4", in: folder, rate: "25", seconds: "6", options: ["-pix_fmt", "yuv420p", "-g", "12"])
+        let original = [UInt8](try Data(contentsOf: clip))
+        var generator = RandomGenerator(seed: 7)
+        var files = [clip]
+        for (index, cut) in [0.3, 0.6, 0.9, 1.0, 1.0, 1.0, 1.0].enumerated() {
+            var bytes = Array(original.prefix(Int(Double(original.count) * cut)))
+            if cut == 1.0 {
+                // A few bytes overwritten at random places past the header.
+                for _ in 0..<(index - 2) {
+                    let at = 64 + Int(generator.next() % UInt64(bytes.count - 96))
+                    for i in at..<(at + 16) { bytes[i] = UInt8(truncatingIfNeeded: generator.next()) }
+                }
+            }
+            let file = folder.url.appendingPathComponent("damaged\(index).mp4")
+            try Data(bytes).write(to: file)
+            files.append(file)
+        }
+        let decoder = VideoDecoder(framesPerVideo: 4, imageSize: 32)
+        for group in [Array(files[0..<4]), Array(files[4..<8]), files] {
+            let results = decoder.frames(ofEach: group.map { ($0, $0.lastPathComponent) })
+            for (file, result) in zip(group, results) { #expect(same(result, alone(decoder, file)), "\(file.lastPathComponent)") }
+        }
+    }
+
     @Test("a process past its deadline is stopped and reported as timed out")
     func deadline() throws {
         let ffmpeg = FFmpeg(timeout: 0.5)
