@@ -59,8 +59,22 @@ enum LoggedFrameRate {
     /// The rate the filter graph used, when `log` proves it equals `guessedFrameRate` of the
     /// stream's exact `r_frame_rate` and `avg_frame_rate`; nil when it does not.
     static func verifiedRate(in log: String) -> Double? {
-        guard let exact = filterRate(in: log), let stream = streamRates(in: log) else { return nil }
+        guard hasOneOfEachHeader(completeLines(of: log), inputs: 1), !hasBrokenVideoLine(completeLines(of: log)),
+              let exact = filterRate(in: log), let stream = streamRates(in: log) else { return nil }
         return verifiedRate(exact: exact, real: stream.real, average: stream.average)
+    }
+
+    /// Whether `lines` hold exactly one `Input #k, ` and one `Output #k, ` header for each k below
+    /// `inputs`, none other, and one `Stream mapping:`. The caller reads all that ffmpeg wrote
+    /// before its first frame (one file) or before it exited (a group), so a real header is never
+    /// missing, and a forged one, which could move the `Output #` cut-off before the real lines,
+    /// shows as a second.
+    private static func hasOneOfEachHeader(_ lines: [Substring], inputs: Int) -> Bool {
+        func indices(_ header: Regex<(Substring, Substring)>) -> [Int] {
+            lines.compactMap { $0.firstMatch(of: header).flatMap { Int($0.1) } }.sorted()
+        }
+        return indices(inputHeader) == Array(0..<inputs) && indices(anyOutputHeader) == Array(0..<inputs)
+            && lines.filter({ $0.firstMatch(of: mappingHeader) != nil }).count == 1
     }
 
     /// The rule of `verifiedRate(in:)`: `exact` (the filter graph's `fr`) when it is provably
@@ -89,11 +103,7 @@ enum LoggedFrameRate {
     static func verifiedRates(in log: String, inputs: Int) -> [Double?] {
         let lines = completeLines(of: log)
         let unproven = [Double?](repeating: nil, count: inputs)
-        func headerIndices(_ header: Regex<(Substring, Substring)>) -> [Int] {
-            lines.compactMap { $0.firstMatch(of: header).flatMap { Int($0.1) } }.sorted()
-        }
-        guard headerIndices(inputHeader) == Array(0..<inputs), headerIndices(anyOutputHeader) == Array(0..<inputs),
-              lines.filter({ $0.firstMatch(of: mappingHeader) != nil }).count == 1, !hasBrokenVideoLine(lines) else { return unproven }
+        guard hasOneOfEachHeader(lines, inputs: inputs), !hasBrokenVideoLine(lines) else { return unproven }
         let beforeOutputs = lines.prefix { $0.firstMatch(of: anyOutputHeader) == nil }
         let mappings = beforeOutputs.compactMap { line -> (input: Int, stream: Int, output: Int, outputStream: Int)? in
             guard let match = line.firstMatch(of: groupMappingLine),
@@ -158,8 +168,6 @@ enum LoggedFrameRate {
     /// output's own stream lines would be read instead (only lines before `Output #0` count).
     static func streamRates(in log: String) -> (real: Double?, average: Double?)? {
         var lines = completeLines(of: log)
-        // A stream line broken by its language tag (see `hasBrokenVideoLine`): refused.
-        if hasBrokenVideoLine(lines) { return nil }
         if let output = lines.firstIndex(where: { $0.firstMatch(of: outputHeader) != nil }) { lines = Array(lines[..<output]) }
         let mappings = lines.compactMap { $0.firstMatch(of: mappingLine).flatMap { Int($0.1) } }
         guard mappings.count == 1, let input = mappings.first else { return nil }

@@ -174,8 +174,7 @@ public struct VideoDecoder: Sendable {
             result = try ffmpeg.withLiteralInputPath(path) { (input) throws(FFmpegError) -> Int? in
                 let arguments = decodingArguments(input: input, filter: LoggedFrameRate.samplingFilter, lastSecond: lastSecond,
                                                   logging: LoggedFrameRate.loggingArguments)
-                let admission = (check: { (log: String) in LoggedFrameRate.verifiedRate(in: log) != nil },
-                                 logReady: LoggedFrameRate.hasFilterInputLine)
+                let admission = { (log: String) in LoggedFrameRate.verifiedRate(in: log) != nil }
                 do throws(VideoStreamFailure) {
                     _ = try VideoFrameStream.run(ffmpeg, arguments: arguments, input: path, admit: admission) { frame in
                         body(count, frame)

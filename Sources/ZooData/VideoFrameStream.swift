@@ -27,13 +27,14 @@ enum VideoFrameStream {
     /// exit 0, e.g. a filter that could not be set up). Throws `.ffmpeg(.notInstalled)`,
     /// `.ffmpeg(.failed)` on a non-zero exit, `.ffmpeg(.timedOut)`, or `.malformed`.
     ///
-    /// With `admit`, the log ffmpeg wrote before its first frame (up to a line `logReady` accepts,
-    /// or all of it) is passed to `admit` before `body` sees any frame; when it returns false,
-    /// ffmpeg is stopped and `.notAdmitted` thrown, with no frame delivered. A run that delivers no
+    /// With `admit`, the whole log ffmpeg wrote before its first frame (`ErrorDrain.caughtUp`) is
+    /// passed to `admit` before `body` sees any frame; when it returns false (or the log was too
+    /// long to keep), ffmpeg is stopped and `.notAdmitted` thrown, with no frame delivered. A run
+    /// that delivers no
     /// frame at all also ends in `.notAdmitted`. Messages then come from the log's first line
     /// tagged `[error]`, `[fatal]` or `[panic]` (`-loglevel level+…`), without the tag.
     static func run(_ ffmpeg: FFmpeg, arguments: [String], input: String,
-                    admit: (check: (String) -> Bool, logReady: (String) -> Bool)? = nil,
+                    admit: ((String) -> Bool)? = nil,
                     body: (RGBImage) -> Void) throws(VideoStreamFailure) -> String {
         guard let path = ffmpeg.resolvedPath(of: .ffmpeg) else {
             let tried = ffmpeg.executable
@@ -63,9 +64,9 @@ enum VideoFrameStream {
             do throws(PPMStreamParser.Malformed) {
                 while let frame = try parser.nextFrame() {
                     if !admitted, let admit {
-                        // ffmpeg wrote these lines before this frame, so they are in the pipe.
-                        let log = String(decoding: errors.wait(until: { admit.logReady(String(decoding: $0, as: UTF8.self)) }), as: UTF8.self)
-                        guard admit.check(log) else {
+                        // ffmpeg wrote its log up to here before this frame: all of it is read now.
+                        let log = errors.caughtUp()
+                        guard log.isWhole, admit(String(decoding: log.data, as: UTF8.self)) else {
                             refused = true
                             process.terminate()
                             break reading
@@ -99,28 +100,42 @@ enum VideoFrameStream {
         private var data = Data()
         private var finished = false
         private var dropped = false
+        /// The reader has seen the end of the pipe (set under the lock, before the pipe is closed).
+        private var atEnd = false
+        private let descriptor: Int32
         private let condition = NSCondition()
         /// Keep only the start: the first lines are all that is reported or read.
         private static let kept = 1 << 16
         init(_ handle: FileHandle) {
+            descriptor = handle.fileDescriptor
             let reader = Thread { [self] in
-                // read(2), not FileHandle.read(upToCount:), which waits for the whole count: the
-                // lines must be seen as soon as ffmpeg writes them (`wait(until:)`).
-                let descriptor = handle.fileDescriptor
+                // Waits for bytes outside the lock and reads them inside it, so that a caller
+                // holding the lock knows no read is half done (`caughtUp()`). read(2), not
+                // FileHandle.read(upToCount:), which waits for a whole count.
                 let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16, alignment: 16)
                 defer { buffer.deallocate() }
                 while true {
-                    let count = read(descriptor, buffer, 1 << 16)
-                    if count < 0 && errno == EINTR { continue }
-                    if count <= 0 { break }
+                    var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                    if poll(&ready, 1, -1) < 0 {
+                        if errno == EINTR { continue }
+                        condition.lock(); atEnd = true; condition.broadcast(); condition.unlock()
+                        break
+                    }
                     condition.lock()
-                    if data.count < ErrorDrain.kept {
-                        data.append(buffer.assumingMemoryBound(to: UInt8.self), count: count)
+                    var count = read(descriptor, buffer, 1 << 16)
+                    while count < 0 && errno == EINTR { count = read(descriptor, buffer, 1 << 16) }
+                    if count > 0 {
+                        if data.count < ErrorDrain.kept {
+                            data.append(buffer.assumingMemoryBound(to: UInt8.self), count: count)
+                        } else {
+                            dropped = true
+                        }
                     } else {
-                        dropped = true
+                        atEnd = true
                     }
                     condition.broadcast()
                     condition.unlock()
+                    if count <= 0 { break }
                 }
                 try? handle.close()
                 condition.lock()
@@ -144,17 +159,20 @@ enum VideoFrameStream {
             while !finished { condition.wait() }
             return data
         }
-        /// What has arrived once `ready` accepts it, the pipe is closed, the kept part is full,
-        /// or a second has passed (the caller knows the lines were written before it asked, so
-        /// the limit only guards against a log that never holds them).
-        func wait(until ready: (Data) -> Bool) -> Data {
-            let limit = Date().addingTimeInterval(1)
+        /// Everything written to the pipe before this call: waits until the pipe holds no unread
+        /// byte (or has ended), and says whether any of it was left out (past the kept size). A
+        /// caller that has seen output ffmpeg wrote after some log lines thus has those lines.
+        func caughtUp() -> (data: Data, isWhole: Bool) {
             condition.lock()
             defer { condition.unlock() }
-            while !finished, data.count < ErrorDrain.kept, !ready(data) {
-                if !condition.wait(until: limit) { break }
+            while !atEnd {
+                var unread: Int32 = 0
+                // With the lock held no read is under way: what is not in the pipe is in `data`.
+                guard ioctl(descriptor, UInt(FIONREAD), &unread) == 0 else { return (data, false) }
+                if unread == 0 { break }
+                condition.wait()
             }
-            return data
+            return (data, !dropped)
         }
     }
 

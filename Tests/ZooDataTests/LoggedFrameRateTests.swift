@@ -84,6 +84,7 @@ struct LoggedFrameRateTests {
         [info] Stream mapping:
         [info]   Stream #0:0 -> #0:0 (h264 (native) -> ppm (native))
         [graph 0 input from stream 0:0 @ 0x1] [verbose] w:320 h:240 pixfmt:yuv420p tb:1/90000 fr:RATE sar:1/1
+        [info] Output #0, image2pipe, to 'pipe:':
 
         """
         #expect(LoggedFrameRate.verifiedRate(in: programs.replacingOccurrences(of: "RATE", with: "25/1")) == nil)
@@ -95,6 +96,17 @@ struct LoggedFrameRateTests {
         let withoutInputLine = log(stream: "25 fps, 25 tbr", filterRate: "60/1").replacingOccurrences(of: "Stream #0:0[0x1](und): Video:", with: "Stream #0:0[0x1](und): Audio:")
         #expect(LoggedFrameRate.streamRates(in: withoutInputLine) == nil)
         #expect(LoggedFrameRate.verifiedRate(in: withoutInputLine) == nil)
+    }
+
+    @Test("a header a file's text could add (Input, Output, Stream mapping), or a missing one, makes the rate unknown")
+    func headersMustBeUnique() {
+        let whole = log(stream: "25 fps, 25 tbr", filterRate: "25/1")
+        #expect(LoggedFrameRate.verifiedRate(in: whole) == 25)
+        for forged in ["[info] Output #0, x\n", "[info] Input #0, x\n", "[info] Stream mapping:\n", "[info] Output #1, x\n"] {
+            let early = whole.replacingOccurrences(of: "[info]   Duration:", with: forged + "[info]   Duration:")
+            #expect(LoggedFrameRate.verifiedRate(in: early) == nil, "\(forged)")
+        }
+        #expect(LoggedFrameRate.verifiedRate(in: whole.replacingOccurrences(of: "[info] Output #0, image2pipe, to 'pipe:':\n", with: "")) == nil)
     }
 
     @Test("a second filter input line, which only text a file prints could add, makes the rate unknown")

@@ -70,6 +70,7 @@ struct GroupLogTests {
             + "[info]   Stream #0:0(a b\n[info]   Stream #0:0: Video: h264, 25 fps, 25 tbr\nzz): Video: h264, 60 fps, 60 tbr\n"
             + "[info] Stream mapping:\n[info]   Stream #0:0 -> #0:0 (h264 (native) -> ppm (native))\n"
             + "[graph 0 input from stream 0:0 @ 0x1] [verbose] w:320 h:240 pixfmt:yuv420p tb:1/1000 fr:25/1 sar:1/1\n"
+            + "[info] Output #0, image2pipe, to 'pipe:':\n"
         #expect(LoggedFrameRate.verifiedRate(in: single) == nil)
         #expect(LoggedFrameRate.verifiedRate(in: single.replacingOccurrences(of: "zz): Video: h264, 60 fps, 60 tbr\n", with: "")) == 25,
                 "the same log without the broken line's remainder is read")
