@@ -117,8 +117,7 @@ public struct VideoDecoder: Sendable {
         guard ffmpeg.isAvailable else {
             throw .ffmpegNotInstalled(videoID: id, path: path, tried: ffmpeg.executable)
         }
-        if readsRateWhileDecoding, ffmpeg.isProbeAvailable,
-           !VideoDecoder.executablesWithUnreadableLogs.withLock({ $0.contains(ffmpeg.executable) }),
+        if mayReadRateWhileDecoding,
            let count = try framesReadingRateWhileDecoding(path: path, id: id, lastSecond: lastSecond, body) {
             return count
         }
@@ -152,13 +151,27 @@ public struct VideoDecoder: Sendable {
         return count
     }
 
+    /// Whether the one-process path may be tried: asked for, ffprobe there to fall back on (its
+    /// path must give the same frames), and this ffmpeg's logs not found unreadable before.
+    var mayReadRateWhileDecoding: Bool {
+        readsRateWhileDecoding && ffmpeg.isProbeAvailable
+            && !VideoDecoder.executablesWithUnreadableLogs.withLock { $0.contains(ffmpeg.executable) }
+    }
+
     /// ffmpeg's arguments for decoding `input` through `filter` into PPM frames on stdout.
     private func decodingArguments(input: String, filter: String, lastSecond: Int?, logging: [String] = ["-v", "error"]) -> [String] {
-        ["-nostdin", "-hide_banner"] + logging + ["-threads", "1", "-i", input, "-map", "0:v:0",
-                                                  "-vf", filter, "-vsync", "passthrough", "-sws_flags", "bicubic"]
-            + (lastSecond.map { ["-frames:v", String(Swift.max($0, 0) + 1)] } ?? [])
-            + ["-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "-"]
+        ["-nostdin", "-hide_banner"] + logging + ["-threads", "1", "-i", input, "-map", "0:v:0"] + Self.frameOptions(filter: filter)
+            + (lastSecond.map { ["-frames:v", String(Swift.max($0, 0) + 1)] } ?? []) + Self.ppmOutputOptions + ["-"]
     }
+
+    /// The output options every decoding shares (one file or a group): the sampling `filter`,
+    /// timestamps passed through, and swscale's bicubic colour conversion, as OpenCV does.
+    static func frameOptions(filter: String) -> [String] {
+        ["-vf", filter, "-vsync", "passthrough", "-sws_flags", "bicubic"]
+    }
+
+    /// Binary PPM frames, 8-bit RGB, to the output that follows.
+    static let ppmOutputOptions = ["-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24"]
 
     /// The one-process path (see `LoggedFrameRate`): ffmpeg samples with its own frame rate and
     /// its log must prove that rate is ffprobe's before the first frame reaches `body`. Returns

@@ -37,9 +37,7 @@ extension VideoDecoder {
     /// Whether `url` may join a group: the one-process conditions of `forEachSampledFrame` hold
     /// for it, and it is a regular file of 1 byte to `groupedFileSizeLimit`.
     private func isGroupable(_ url: URL) -> Bool {
-        guard readsRateWhileDecoding, ffmpeg.isProbeAvailable,
-              !VideoDecoder.executablesWithUnreadableLogs.withLock({ $0.contains(ffmpeg.executable) }),
-              !url.standardizedFileURL.lastPathComponent.contains("%") else { return false }
+        guard mayReadRateWhileDecoding, !url.standardizedFileURL.lastPathComponent.contains("%") else { return false }
         // The size of what a link points to (`attributesOfItem` describes the link itself).
         let path = url.standardizedFileURL.resolvingSymlinksInPath().path
         let attributes: [FileAttributeKey: Any]
@@ -76,8 +74,7 @@ extension VideoDecoder {
         var arguments = ["-nostdin", "-hide_banner"] + LoggedFrameRate.loggingArguments + ["-y"]
         for input in inputs { arguments += ["-threads", "1", "-i", input] }
         for (k, output) in outputs.enumerated() {
-            arguments += ["-map", "\(k):v:0", "-vf", LoggedFrameRate.samplingFilter, "-vsync", "passthrough", "-sws_flags", "bicubic",
-                          "-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", output]
+            arguments += ["-map", "\(k):v:0"] + Self.frameOptions(filter: LoggedFrameRate.samplingFilter) + Self.ppmOutputOptions + [output]
         }
         return arguments
     }

@@ -24,6 +24,30 @@ private func log(stream: String, filterRate: String) -> String {
     """
 }
 
+/// Makes a 48x36 video with ffmpeg's test source; `options` go before the output file.
+func makeTestVideo(_ name: String, in folder: TemporaryFolder, rate: String, seconds: String,
+                   options: [String] = ["-pix_fmt", "yuv420p"]) throws -> URL {
+    let file = folder.url.appendingPathComponent(name)
+    _ = try FFmpeg().run(.ffmpeg, ["-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=48x36:rate=\(rate)",
+                                   "-t", seconds] + options + [file.path], input: file.path)
+    return file
+}
+
+/// Nine videos of rates from 0.5 to 240 fps in five containers (mp4, mkv, mov, avi, ts).
+func videosOfManyRates(in folder: TemporaryFolder) throws -> [URL] {
+    [
+        try makeTestVideo("pal.mp4", in: folder, rate: "25", seconds: "5"),
+        try makeTestVideo("ntsc.mp4", in: folder, rate: "30000/1001", seconds: "11"),
+        try makeTestVideo("film.mkv", in: folder, rate: "24000/1001", seconds: "6"),
+        try makeTestVideo("thirty.mov", in: folder, rate: "30", seconds: "3.5"),
+        try makeTestVideo("twelve.avi", in: folder, rate: "12", seconds: "4", options: ["-c:v", "mpeg4"]),
+        try makeTestVideo("one.mp4", in: folder, rate: "1", seconds: "6"),
+        try makeTestVideo("half.mp4", in: folder, rate: "1/2", seconds: "8"),
+        try makeTestVideo("sixty.ts", in: folder, rate: "60", seconds: "3"),
+        try makeTestVideo("fast.mp4", in: folder, rate: "240", seconds: "3"),
+    ]
+}
+
 @Suite("Frame rate read from ffmpeg's log")
 struct LoggedFrameRateTests {
     @Test("the filter graph's rate is accepted when the stream line prints it as r_frame_rate")
@@ -132,15 +156,6 @@ struct LoggedFrameRateTests {
 
 @Suite("Sampling in one ffmpeg process")
 struct OneProcessSamplingTests {
-    /// Makes a video with ffmpeg's test source; `options` go before the output file.
-    private func video(_ name: String, in folder: TemporaryFolder, rate: String, seconds: String,
-                       options: [String] = ["-pix_fmt", "yuv420p"]) throws -> URL {
-        let file = folder.url.appendingPathComponent(name)
-        _ = try FFmpeg().run(.ffmpeg, ["-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=48x36:rate=\(rate)",
-                                       "-t", seconds] + options + [file.path], input: file.path)
-        return file
-    }
-
     /// Every sampled frame of `file`, the way `decoder` reads them.
     private func frames(of file: URL, _ decoder: VideoDecoder, lastSecond: Int? = nil) throws -> [RGBImage] {
         var frames: [RGBImage] = []
@@ -155,17 +170,7 @@ struct OneProcessSamplingTests {
           .enabled(if: FFmpeg.isAvailable && FFmpeg().isProbeAvailable, ffmpegMissingNote))
     func sameFramesAsProbingFirst() throws {
         let folder = try TemporaryFolder()
-        let videos = [
-            try video("pal.mp4", in: folder, rate: "25", seconds: "5"),
-            try video("ntsc.mp4", in: folder, rate: "30000/1001", seconds: "11"),
-            try video("film.mkv", in: folder, rate: "24000/1001", seconds: "6"),
-            try video("thirty.mov", in: folder, rate: "30", seconds: "3.5"),
-            try video("twelve.avi", in: folder, rate: "12", seconds: "4", options: ["-c:v", "mpeg4"]),
-            try video("one.mp4", in: folder, rate: "1", seconds: "6"),
-            try video("half.mp4", in: folder, rate: "1/2", seconds: "8"),
-            try video("sixty.ts", in: folder, rate: "60", seconds: "3"),
-            try video("fast.mp4", in: folder, rate: "240", seconds: "3"),
-        ]
+        let videos = try videosOfManyRates(in: folder)
         var probing = VideoDecoder(framesPerVideo: 12, imageSize: 32)
         probing.readsRateWhileDecoding = false
         let reading = VideoDecoder(framesPerVideo: 12, imageSize: 32)
@@ -185,7 +190,7 @@ struct OneProcessSamplingTests {
           .enabled(if: FFmpeg.isAvailable, ffmpegMissingNote))
     func framesWithoutTimestamps() throws {
         let folder = try TemporaryFolder()
-        let file = try video("pal.mp4", in: folder, rate: "25", seconds: "6")
+        let file = try makeTestVideo("pal.mp4", in: folder, rate: "25", seconds: "6")
         // Every third frame loses its timestamp before the sampling (0, 75 and 150 among them).
         let dropTimestamps = "setpts=if(eq(mod(N\\,3)\\,0)\\,0/0\\,PTS)"
         func decoded(_ filter: String) throws -> Data {

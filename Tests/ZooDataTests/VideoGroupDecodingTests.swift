@@ -87,14 +87,6 @@ struct GroupLogTests {
 
 @Suite("Several videos in one ffmpeg process", .enabled(if: FFmpeg.isAvailable && FFmpeg().isProbeAvailable, ffmpegMissingNote))
 struct GroupDecodingTests {
-    private func video(_ name: String, in folder: TemporaryFolder, rate: String, seconds: String,
-                       options: [String] = ["-pix_fmt", "yuv420p"]) throws -> URL {
-        let file = folder.url.appendingPathComponent(name)
-        _ = try FFmpeg().run(.ffmpeg, ["-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=48x36:rate=\(rate)",
-                                       "-t", seconds] + options + [file.path], input: file.path)
-        return file
-    }
-
     private func alone(_ decoder: VideoDecoder, _ file: URL) -> Result<VideoFrames, VideoError> {
         Result { () throws(VideoError) -> VideoFrames in try decoder.frames(of: file, videoID: file.lastPathComponent) }
     }
@@ -113,17 +105,7 @@ struct GroupDecodingTests {
     @Test("nine rates in five containers in one process: every file proved, each with the frames it gets alone")
     func ratesAndContainers() throws {
         let folder = try TemporaryFolder()
-        let files = [
-            try video("pal.mp4", in: folder, rate: "25", seconds: "5"),
-            try video("ntsc.mp4", in: folder, rate: "30000/1001", seconds: "11"),
-            try video("film.mkv", in: folder, rate: "24000/1001", seconds: "6"),
-            try video("thirty.mov", in: folder, rate: "30", seconds: "3.5"),
-            try video("twelve.avi", in: folder, rate: "12", seconds: "4", options: ["-c:v", "mpeg4"]),
-            try video("one.mp4", in: folder, rate: "1", seconds: "6"),
-            try video("half.mp4", in: folder, rate: "1/2", seconds: "8"),
-            try video("sixty.ts", in: folder, rate: "60", seconds: "3"),
-            try video("fast.mp4", in: folder, rate: "240", seconds: "3"),
-        ]
+        let files = try videosOfManyRates(in: folder)
         let decoder = VideoDecoder(framesPerVideo: 5, imageSize: 32)
         let together = try #require(decoder.framesInOneProcess(paths: files.map(\.path)))
         #expect(together.allSatisfy { $0 != nil }, "every rate proved from the shared log")
@@ -137,8 +119,8 @@ struct GroupDecodingTests {
     @Test("with broken, empty, missing, audio-only and damaged files in the group, each file gets what it gets alone")
     func badFilesInTheGroup() throws {
         let folder = try TemporaryFolder()
-        let good = try video("good.mp4", in: folder, rate: "25", seconds: "4")
-        let other = try video("other.mkv", in: folder, rate: "30", seconds: "3")
+        let good = try makeTestVideo("good.mp4", in: folder, rate: "25", seconds: "4")
+        let other = try makeTestVideo("other.mkv", in: folder, rate: "30", seconds: "3")
         let broken = folder.url.appendingPathComponent("broken.mp4")
         try Data((0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 7919) }).write(to: broken)
         let empty = folder.url.appendingPathComponent("empty.mp4")
@@ -147,7 +129,7 @@ struct GroupDecodingTests {
         let audio = folder.url.appendingPathComponent("audio.m4a")
         _ = try FFmpeg().run(.ffmpeg, ["-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=duration=2", audio.path], input: audio.path)
         // Bytes overwritten in the middle: ffmpeg logs decoding errors and still exits 0.
-        let damaged = try video("damaged.mp4", in: folder, rate: "25", seconds: "8", options: ["-pix_fmt", "yuv420p", "-g", "10"])
+        let damaged = try makeTestVideo("damaged.mp4", in: folder, rate: "25", seconds: "8", options: ["-pix_fmt", "yuv420p", "-g", "10"])
         var bytes = [UInt8](try Data(contentsOf: damaged))
         for start in stride(from: bytes.count / 4, to: 3 * bytes.count / 4, by: bytes.count / 16) {
             for i in start..<Swift.min(start + 40, bytes.count) { bytes[i] = UInt8(truncatingIfNeeded: i &* 31) }
@@ -169,7 +151,7 @@ struct GroupDecodingTests {
     @Test("damaged copies of a clip (cut short, bytes overwritten) in one group each get what they get alone")
     func damagedCopies() throws {
         let folder = try TemporaryFolder()
-        let clip = try video("clip.mp4", in: folder, rate: "25", seconds: "6", options: ["-pix_fmt", "yuv420p", "-g", "12"])
+        let clip = try makeTestVideo("clip.mp4", in: folder, rate: "25", seconds: "6", options: ["-pix_fmt", "yuv420p", "-g", "12"])
         let original = [UInt8](try Data(contentsOf: clip))
         var generator = RandomGenerator(seed: 7)
         var files = [clip]

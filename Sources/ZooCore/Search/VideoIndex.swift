@@ -187,8 +187,9 @@ public struct VideoIndex {
         try encoder.encode(record).write(to: folder.appendingPathComponent("index.json"), options: .atomic)
     }
 
-    /// Reads an index folder; float16 storage is widened to float32 and, for the vectors, also
-    /// kept as stored (`halfVectors`).
+    /// Reads an index folder. Float16 vectors are kept as stored (`halfVectors`, widened to
+    /// float32 only when asked for); float16 frames are widened to float32. The vectors ask for
+    /// huge pages (`HugePages`): every search scans all of them.
     /// - Throws: `SearchError.notAnIndex` naming what is missing or inconsistent.
     public static func load(_ folder: URL) throws -> VideoIndex {
         let recordURL = folder.appendingPathComponent("index.json")
